@@ -1,0 +1,37 @@
+"""Backprop Lab: the entry point and router. Run with `make run`."""
+
+# Imported here, once, before any page runs: two sessions importing pandas (through Plotly)
+# at the same moment after a cold start can see a half-initialised module.
+import numpy  # noqa: F401
+import pandas  # noqa: F401
+import plotly.graph_objects  # noqa: F401
+import streamlit as st
+
+st.set_page_config(page_title="Backprop Lab", page_icon="🧠", layout="wide")
+
+PAGES = {
+    "Start": [
+        st.Page("pages/home.py", title="Home", icon="🏠", default=True),
+    ],
+    "Explore": [
+        st.Page("pages/step_by_step.py", title="Step by step", icon="👣", url_path="step"),
+        st.Page("pages/training_lab.py", title="Training lab", icon="🧪", url_path="lab"),
+    ],
+    "Learn": [
+        st.Page(
+            "pages/activations.py", title="Activation functions", icon="📈", url_path="activations"
+        ),
+        st.Page("pages/chain_rule.py", title="Chain rule graph", icon="🔗", url_path="chain-rule"),
+        st.Page(
+            "pages/learning_rate.py", title="Learning rate", icon="🎚️", url_path="learning-rate"
+        ),
+        st.Page(
+            "pages/worked_example.py", title="Worked example", icon="📝", url_path="worked-example"
+        ),
+    ],
+    "Practise": [
+        st.Page("pages/practice.py", title="Practice", icon="✏️", url_path="practice"),
+    ],
+}
+
+st.navigation(PAGES).run()

@@ -1,0 +1,101 @@
+"""Loss functions: value, gradient with respect to the network output, and LaTeX.
+
+Shapes: Y_hat and Y are (n_samples, n_outputs); N is n_samples and K is n_outputs.
+Binary cross-entropy and cross-entropy also take the output pre-activation Z, from which they
+compute the loss stably even when the outputs are 0 or 1 to machine precision.
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class Loss:
+    """A loss L(Y_hat, Y) averaged over the N samples of a batch."""
+
+    name: str
+    latex: str
+    label: str
+    required_output: str | None  # the output activation this loss needs, if any
+
+    def terms(self, Y_hat: np.ndarray, Y: np.ndarray, Z: np.ndarray) -> np.ndarray:
+        """Per-sample, per-output contributions, shape (N, K); they sum to the loss."""
+        n_samples, n_outputs = Y.shape
+        if self.name == "squared_error":
+            return 0.5 * (Y_hat - Y) ** 2 / n_samples
+        if self.name == "mse":
+            return (Y_hat - Y) ** 2 / (n_samples * n_outputs)
+        if self.name == "binary_cross_entropy":
+            # -[y log s(z) + (1-y) log(1-s(z))] = max(z,0) - y z + log(1 + e^-|z|)
+            return (np.maximum(Z, 0.0) - Y * Z + np.log1p(np.exp(-np.abs(Z)))) / n_samples
+        # cross_entropy with softmax: -y_k log softmax_k = -y_k (z_k - logsumexp(z))
+        z_max = np.max(Z, axis=1, keepdims=True)
+        log_sum = z_max + np.log(np.sum(np.exp(Z - z_max), axis=1, keepdims=True))
+        return -Y * (Z - log_sum) / n_samples
+
+    def value(self, Y_hat: np.ndarray, Y: np.ndarray, Z: np.ndarray) -> float:
+        """The batch loss L (a float)."""
+        return float(np.sum(self.terms(Y_hat, Y, Z)))
+
+    def grad(self, Y_hat: np.ndarray, Y: np.ndarray) -> np.ndarray:
+        """dL/dY_hat, shape (N, K). May be huge where a cross-entropy output saturates."""
+        n_samples, n_outputs = Y.shape
+        if self.name == "squared_error":
+            return (Y_hat - Y) / n_samples
+        if self.name == "mse":
+            return 2.0 * (Y_hat - Y) / (n_samples * n_outputs)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            if self.name == "binary_cross_entropy":
+                return (Y_hat - Y) / (Y_hat * (1.0 - Y_hat)) / n_samples
+            return -Y / Y_hat / n_samples
+
+    def output_delta(self, Y_hat: np.ndarray, Y: np.ndarray, Z: np.ndarray, fprime) -> np.ndarray:
+        """dL/dZ at the output layer, shape (N, K).
+
+        For sigmoid + binary cross-entropy and softmax + cross-entropy the product
+        dL/dY_hat * f'(Z) simplifies to (Y_hat - Y) / N, which stays exact where the outputs
+        saturate; every other pairing uses the chain rule directly.
+        """
+        if self.required_output is not None:
+            return (Y_hat - Y) / Y.shape[0]
+        return self.grad(Y_hat, Y) * fprime(Z)
+
+
+LOSSES: dict[str, Loss] = {
+    loss.name: loss
+    for loss in [
+        Loss(
+            "squared_error",
+            r"L = \frac{1}{N}\sum_{n}\sum_{k}\tfrac{1}{2}\,(\hat y_{nk} - y_{nk})^2",
+            "Squared error (½ sum, mean over samples)",
+            None,
+        ),
+        Loss(
+            "mse",
+            r"L = \frac{1}{NK}\sum_{n}\sum_{k}(\hat y_{nk} - y_{nk})^2",
+            "Mean squared error",
+            None,
+        ),
+        Loss(
+            "binary_cross_entropy",
+            r"L = -\frac{1}{N}\sum_{n}\sum_{k}\bigl[y_{nk}\log \hat y_{nk}"
+            r" + (1 - y_{nk})\log(1 - \hat y_{nk})\bigr]",
+            "Binary cross-entropy",
+            "sigmoid",
+        ),
+        Loss(
+            "cross_entropy",
+            r"L = -\frac{1}{N}\sum_{n}\sum_{k} y_{nk}\log \hat y_{nk}",
+            "Cross-entropy (softmax outputs)",
+            "softmax",
+        ),
+    ]
+}
+
+
+def get_loss(name: str) -> Loss:
+    """Return the loss called `name`, or raise ValueError listing the known names."""
+    if name not in LOSSES:
+        raise ValueError(f"Unknown loss {name!r}; choose one of: {', '.join(LOSSES)}.")
+    return LOSSES[name]

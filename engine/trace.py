@@ -1,0 +1,61 @@
+"""Records of one training step: every number the app shows comes from these."""
+
+from dataclasses import dataclass
+
+import numpy as np
+
+
+@dataclass(frozen=True, eq=False)
+class LayerTrace:
+    """Layer l of a step: the weights mapping layer l to layer l+1 and what flowed through them.
+
+    Shapes use N = samples in the batch, n_in = units of layer l, n_out = units of layer l+1.
+    """
+
+    activation: str  # name of f for layer l+1
+    W: np.ndarray  # (n_out, n_in) weights before the update
+    b: np.ndarray  # (n_out,) biases before the update
+    a_in: np.ndarray  # (N, n_in) input to this layer: X for l = 0, else the previous layer's a
+    z: np.ndarray  # (N, n_out) pre-activation z = a_in W^T + b
+    a: np.ndarray  # (N, n_out) activation a = f(z)
+    grad_a: np.ndarray  # (N, n_out) dL/da (for a saturated cross-entropy output it may be inf)
+    fprime: np.ndarray  # (N, n_out) f'(z); for softmax the diagonal of its Jacobian
+    delta: np.ndarray  # (N, n_out) dL/dz
+    dW: np.ndarray  # (n_out, n_in) dL/dW = delta^T a_in, summed over the batch
+    db: np.ndarray  # (n_out,) dL/db = delta summed over the batch
+    W_new: np.ndarray  # (n_out, n_in) W - learning_rate * dW
+    b_new: np.ndarray  # (n_out,) b - learning_rate * db
+
+
+@dataclass(frozen=True, eq=False)
+class StepTrace:
+    """One gradient-descent step on a batch: forward values, loss, gradients and the update."""
+
+    X: np.ndarray  # (N, n_inputs)
+    Y: np.ndarray  # (N, n_outputs) targets
+    layers: tuple[LayerTrace, ...]  # one per weight matrix, input side first
+    loss_name: str
+    loss: float  # batch loss before the update
+    loss_terms: np.ndarray  # (N, n_outputs) contributions that sum to `loss`
+    learning_rate: float
+
+    @property
+    def Y_hat(self) -> np.ndarray:
+        """(N, n_outputs) network output before the update."""
+        return self.layers[-1].a
+
+    @property
+    def n_samples(self) -> int:
+        return self.X.shape[0]
+
+    @property
+    def finite(self) -> bool:
+        """True when the loss, every gradient and every updated parameter is a finite number."""
+        if not np.isfinite(self.loss):
+            return False
+        return all(
+            np.all(np.isfinite(layer.delta))
+            and np.all(np.isfinite(layer.W_new))
+            and np.all(np.isfinite(layer.b_new))
+            for layer in self.layers
+        )

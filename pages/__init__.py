@@ -1,0 +1,1 @@
+"""Streamlit pages, one file each; `common` holds the helpers they share."""

@@ -1,0 +1,1 @@
+"""Figures and text built from engine objects: pure functions, no Streamlit."""
