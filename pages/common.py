@@ -26,3 +26,8 @@ def error_boundary(what: str = "this view") -> Iterator[None]:
             f"Something went wrong while drawing {what}. Your last valid settings are kept;"
             " try another value or press Reset."
         )
+
+
+def presenter_mode() -> bool:
+    """True when the visitor switched on presenter mode (large text and figures, no sidebar)."""
+    return bool(st.session_state.get("presenter", False))
