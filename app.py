@@ -7,30 +7,30 @@ import pandas  # noqa: F401
 import plotly.graph_objects  # noqa: F401
 import streamlit as st
 
-st.set_page_config(page_title="Backprop Lab", page_icon="🧠", layout="wide")
+st.set_page_config(page_title="Backprop Lab", page_icon=":material/neurology:", layout="wide")
 
 PAGES = {
     "Start": [
-        st.Page("pages/home.py", title="Home", icon="🏠", default=True),
+        st.Page("pages/home.py", title="Home", icon=":material/home:", default=True),
     ],
     "Explore": [
-        st.Page("pages/step_by_step.py", title="Step by step", icon="👣", url_path="step"),
-        st.Page("pages/training_lab.py", title="Training lab", icon="🧪", url_path="lab"),
+        st.Page("pages/step_by_step.py", title="Step by step", icon=":material/footprint:", url_path="step"),
+        st.Page("pages/training_lab.py", title="Training lab", icon=":material/science:", url_path="lab"),
     ],
     "Learn": [
         st.Page(
-            "pages/activations.py", title="Activation functions", icon="📈", url_path="activations"
+            "pages/activations.py", title="Activation functions", icon=":material/show_chart:", url_path="activations"
         ),
-        st.Page("pages/chain_rule.py", title="Chain rule graph", icon="🔗", url_path="chain-rule"),
+        st.Page("pages/chain_rule.py", title="Chain rule graph", icon=":material/account_tree:", url_path="chain-rule"),
         st.Page(
-            "pages/learning_rate.py", title="Learning rate", icon="🎚️", url_path="learning-rate"
+            "pages/learning_rate.py", title="Learning rate", icon=":material/tune:", url_path="learning-rate"
         ),
         st.Page(
-            "pages/worked_example.py", title="Worked example", icon="📝", url_path="worked-example"
+            "pages/worked_example.py", title="Worked example", icon=":material/menu_book:", url_path="worked-example"
         ),
     ],
     "Practise": [
-        st.Page("pages/practice.py", title="Practice", icon="✏️", url_path="practice"),
+        st.Page("pages/practice.py", title="Practice", icon=":material/edit_note:", url_path="practice"),
     ],
 }
 
