@@ -14,23 +14,46 @@ PAGES = {
         st.Page("pages/home.py", title="Home", icon=":material/home:", default=True),
     ],
     "Explore": [
-        st.Page("pages/step_by_step.py", title="Step by step", icon=":material/footprint:", url_path="step"),
-        st.Page("pages/training_lab.py", title="Training lab", icon=":material/science:", url_path="lab"),
+        st.Page(
+            "pages/step_by_step.py",
+            title="Step by step",
+            icon=":material/footprint:",
+            url_path="step",
+        ),
+        st.Page(
+            "pages/training_lab.py", title="Training lab", icon=":material/science:", url_path="lab"
+        ),
     ],
     "Learn": [
         st.Page(
-            "pages/activations.py", title="Activation functions", icon=":material/show_chart:", url_path="activations"
+            "pages/activations.py",
+            title="Activation functions",
+            icon=":material/show_chart:",
+            url_path="activations",
         ),
-        st.Page("pages/chain_rule.py", title="Chain rule graph", icon=":material/account_tree:", url_path="chain-rule"),
         st.Page(
-            "pages/learning_rate.py", title="Learning rate", icon=":material/tune:", url_path="learning-rate"
+            "pages/chain_rule.py",
+            title="Chain rule graph",
+            icon=":material/account_tree:",
+            url_path="chain-rule",
         ),
         st.Page(
-            "pages/worked_example.py", title="Worked example", icon=":material/menu_book:", url_path="worked-example"
+            "pages/learning_rate.py",
+            title="Learning rate",
+            icon=":material/tune:",
+            url_path="learning-rate",
+        ),
+        st.Page(
+            "pages/worked_example.py",
+            title="Worked example",
+            icon=":material/menu_book:",
+            url_path="worked-example",
         ),
     ],
     "Practise": [
-        st.Page("pages/practice.py", title="Practice", icon=":material/edit_note:", url_path="practice"),
+        st.Page(
+            "pages/practice.py", title="Practice", icon=":material/edit_note:", url_path="practice"
+        ),
     ],
 }
 
