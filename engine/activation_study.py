@@ -1,0 +1,67 @@
+"""The vanishing-gradient demonstration: products of f'(z) through a chain of one-unit layers.
+
+A chain a_0 = x, z_k = w a_{k-1} + b, a_k = f(z_k) for k = 1..n has
+d a_n / d a_0 = prod_k w f'(z_k). The product of the f'(z_k) alone shows how much each
+activation shrinks a gradient on its way back through n layers, whatever the weights do.
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from engine import limits
+from engine.activations import HIDDEN_ACTIVATIONS, get_activation
+from engine.validation import check_choice, check_fraction, check_int
+
+MAX_CHAIN_LAYERS = 10
+STUDY_ACTIVATIONS = ("sigmoid", "tanh", "relu")
+
+
+@dataclass(frozen=True, eq=False)
+class ChainProducts:
+    """f'(z_k) and their running products through a chain of one-unit layers."""
+
+    activation: str
+    z: np.ndarray  # (n_layers,) pre-activation z_k of layer k = 1..n
+    fprime: np.ndarray  # (n_layers,) f'(z_k)
+    product: np.ndarray  # (n_layers,) prod_{j<=k} f'(z_j): the gradient factor through k layers
+    gradient: np.ndarray  # (n_layers,) prod_{j<=k} w f'(z_j) = d a_k / d a_0
+
+
+def derivative_products(
+    activation: str,
+    n_layers: int = MAX_CHAIN_LAYERS,
+    x: float = 1.0,
+    w: float = 1.0,
+    b: float = 0.0,
+) -> ChainProducts:
+    """Forward through `n_layers` one-unit layers of `activation` from input `x`, weight `w`,
+    bias `b`; return each layer's f'(z_k) and the running products (ValueError if invalid)."""
+    check_choice(activation, "activation", HIDDEN_ACTIVATIONS)
+    n_layers = check_int(n_layers, "Number of layers", 1, MAX_CHAIN_LAYERS)
+    x = check_fraction(x, "Input x", -limits.MAX_ABS_VALUE, limits.MAX_ABS_VALUE)
+    w = check_fraction(w, "Weight w", -limits.MAX_ABS_VALUE, limits.MAX_ABS_VALUE)
+    b = check_fraction(b, "Bias b", -limits.MAX_ABS_VALUE, limits.MAX_ABS_VALUE)
+    f = get_activation(activation)
+    z = np.empty(n_layers)
+    a = np.array([x])
+    with np.errstate(over="ignore", invalid="ignore"):
+        for k in range(n_layers):
+            z_k = w * a + b
+            z[k] = z_k[0]
+            a = f.f(z_k)
+        fprime = f.df(z)
+        product = np.cumprod(fprime)
+        gradient = np.cumprod(w * fprime)
+    return ChainProducts(activation, z, fprime, product, gradient)
+
+
+def compare_activations(
+    n_layers: int = MAX_CHAIN_LAYERS,
+    x: float = 1.0,
+    w: float = 1.0,
+    b: float = 0.0,
+    activations: tuple[str, ...] = STUDY_ACTIVATIONS,
+) -> dict[str, ChainProducts]:
+    """derivative_products for each of `activations` with the same chain."""
+    return {name: derivative_products(name, n_layers, x, w, b) for name in activations}
