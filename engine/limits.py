@@ -7,7 +7,7 @@ URL say, so one visitor cannot make the server slow for everybody else.
 MAX_HIDDEN_LAYERS = 6  # hidden layers between input and output
 MAX_UNITS = 16  # units in any one layer, inputs and outputs included
 MAX_SAMPLES = 2000  # rows of data in one dataset or batch
-MAX_EPOCHS = 500  # epochs in one training run
+MAX_EPOCHS = 5000  # epochs in one training run (MAX_UPDATES bounds the work)
 MAX_UPDATES = 20_000  # gradient-descent updates in one training run
 MAX_LEARNING_RATE = 100.0  # large enough to show divergence, small enough to stay finite for a step
 MAX_L2 = 1.0  # L2 penalty strength
