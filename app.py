@@ -7,7 +7,18 @@ import pandas  # noqa: F401
 import plotly.graph_objects  # noqa: F401
 import streamlit as st
 
+from pages.common import (
+    apply_presenter_style,
+    note_ignored_url_params,
+    presenter_toggle,
+    share_link,
+    url_params_snapshot,
+)
+
 st.set_page_config(page_title="Backprop Lab", page_icon=":material/neurology:", layout="wide")
+
+# Read before any widget runs: a bound widget silently drops a URL value it cannot accept.
+sent_params = url_params_snapshot()
 
 PAGES = {
     "Start": [
@@ -57,4 +68,17 @@ PAGES = {
     ],
 }
 
-st.navigation(PAGES).run()
+# Top bar of every page: the controls a teacher needs stay here even when the sidebar is hidden.
+with st.container(horizontal=True, horizontal_alignment="right", vertical_alignment="center"):
+    share_slot = st.container(width="content")
+    presenting = presenter_toggle()
+notes = st.container()
+apply_presenter_style()
+
+page = st.navigation(PAGES, position="top" if presenting else "sidebar")
+try:
+    page.run()
+finally:
+    note_ignored_url_params(sent_params, notes)
+    with share_slot:
+        share_link()  # after the page ran, so the link carries the page's settings

@@ -1,8 +1,10 @@
 """Widget and state helpers shared by the pages. Keep it small; no math lives here."""
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from typing import Any
+from urllib.parse import urlencode
 
 import streamlit as st
 
@@ -31,3 +33,165 @@ def error_boundary(what: str = "this view") -> Iterator[None]:
 def presenter_mode() -> bool:
     """True when the visitor switched on presenter mode (large text and figures, no sidebar)."""
     return bool(st.session_state.get("presenter", False))
+
+
+# --- Presenter mode, shareable links and URL checks (used by app.py on every page) ----------
+
+PRESENTER_KEY = "presenter"
+
+# Static CSS of ours, never visitor text. Streamlit sizes text in rem, so a larger root font
+# enlarges every label, metric and table at once; the sidebar (where pages keep their controls)
+# is hidden, and navigation moves to the top bar (see app.py).
+_PRESENTER_CSS = """<style>
+html { font-size: 21px; }
+section[data-testid="stSidebar"],
+[data-testid="stSidebarCollapsedControl"],
+[data-testid="stExpandSidebarButton"] { display: none !important; }
+[data-testid="stMainBlockContainer"] { padding-top: 3.2rem; padding-bottom: 1rem;
+  max-width: 100%; }
+</style>"""
+
+PRESENTER_FONT_SIZE = 20  # Plotly font size in presenter mode (px); the default is 12
+PRESENTER_HEIGHT_FACTOR = 1.25  # figures grow by this factor in presenter mode
+
+MAX_SHARED_PARAM_CHARS = 200  # a longer key or value is left out of the shared link
+
+
+def presenter_toggle() -> bool:
+    """Render the presenter-mode toggle (bound to `?presenter=true`) and return its value.
+
+    It lives in the main area, not the sidebar, so it stays reachable when presenter mode
+    hides the sidebar.
+    """
+    return st.toggle(
+        "Presenter mode",
+        key=PRESENTER_KEY,
+        bind="query-params",
+        help="Large text and figures for a projector; hides the sidebar. Arrow keys still step.",
+    )
+
+
+def apply_presenter_style() -> None:
+    """Inject the presenter CSS when presenter mode is on (static CSS only)."""
+    if presenter_mode():
+        st.html(_PRESENTER_CSS)
+
+
+def presenter_figure(fig: Any) -> Any:
+    """Enlarge a Plotly figure's fonts and height in presenter mode; unchanged otherwise.
+
+    Call it on a figure right before `st.plotly_chart`; it returns the same figure object.
+    """
+    if not presenter_mode():
+        return fig
+    height = fig.layout.height
+    fig.update_layout(font={"size": PRESENTER_FONT_SIZE})
+    if height:
+        fig.update_layout(height=int(height * PRESENTER_HEIGHT_FACTOR))
+    return fig
+
+
+def build_view_url(base: str | None, params: Mapping[str, str | list[str]]) -> str:
+    """The link to a view: `base` (scheme, host, page path) plus its query parameters.
+
+    Parameters whose key or value is longer than MAX_SHARED_PARAM_CHARS are left out, so a
+    tampered URL cannot turn into a huge link. Without a base (e.g. under AppTest) the link
+    is just the query string.
+    """
+    pairs: list[tuple[str, str]] = []
+    for key, value in params.items():
+        values = value if isinstance(value, list) else [value]
+        for item in values:
+            if len(key) <= MAX_SHARED_PARAM_CHARS and len(str(item)) <= MAX_SHARED_PARAM_CHARS:
+                pairs.append((key, str(item)))
+    query = urlencode(pairs)
+    root = base or ""
+    return f"{root}?{query}" if query else (root or "?")
+
+
+def current_view_url() -> str:
+    """The link to what this visitor sees now: page URL plus every bound setting."""
+    params = {key: st.query_params.get_all(key) for key in st.query_params}
+    return build_view_url(st.context.url, params)
+
+
+def share_link() -> None:
+    """A 'Share this view' popover with the current link in a code box (it has a copy button)."""
+    with st.popover("Share this view", icon=":material/link:"):
+        st.caption(
+            "Copy this link: it opens this page with the same settings (for a class or a"
+            " handout). Use the copy button at the right of the box."
+        )
+        st.code(current_view_url(), language=None, wrap_lines=True)
+
+
+def url_params_snapshot() -> dict[str, list[str]]:
+    """The query parameters as the visitor sent them, before any widget accepts or drops them."""
+    return {key: st.query_params.get_all(key) for key in st.query_params}
+
+
+def _url_value_matches(raw: list[str], value: Any) -> bool:
+    """Whether a widget's value is what the URL asked for (so nothing was ignored)."""
+    if isinstance(value, list | tuple):
+        return [str(item) for item in value] == raw or (
+            len(raw) == 1 and raw[0] == ",".join(str(item) for item in value)
+        )
+    if len(raw) != 1:
+        return False
+    text = raw[0].strip()
+    if isinstance(value, bool):
+        return text.lower() == str(value).lower()
+    if isinstance(value, int | float):
+        try:
+            return float(text) == float(value)
+        except ValueError:
+            return False
+    return text == str(value)
+
+
+def ignored_url_params(snapshot: Mapping[str, list[str]]) -> list[str]:
+    """Keys of bound widgets whose URL value the widget did not accept (out of range, malformed).
+
+    Streamlit drops such a value silently and keeps the widget's default; this finds them so
+    the visitor can be told. Keys that are not widgets on this page are not judged.
+    """
+    ignored = []
+    for key, raw in snapshot.items():
+        if key not in st.session_state:
+            continue
+        try:
+            value = st.session_state[key]
+        except Exception:  # a key Streamlit lists but cannot hand out: not a bound widget
+            continue
+        if not _url_value_matches(raw, value):
+            ignored.append(key)
+    return ignored
+
+
+def note_ignored_url_params(snapshot: Mapping[str, list[str]], where: Any = None) -> None:
+    """Show one visible warning naming the link values that were out of range or malformed."""
+    ignored = ignored_url_params(snapshot)
+    if not ignored:
+        return
+    target = where if where is not None else st
+    shown = ", ".join(f"`{key[:40]}`" for key in ignored[:8])
+    target.warning(
+        f"This link asked for a value this page does not allow ({shown}); it was ignored and"
+        " the default is used. Values must stay within the ranges the controls show.",
+        icon=":material/link_off:",
+    )
+
+
+def clamp_with_note(label: str, value: float, low: float, high: float) -> float:
+    """Clamp a number that arrived from outside a widget (URL, state) into [low, high].
+
+    Shows a visible warning when it had to clamp; a NaN falls back to `low` with a warning.
+    """
+    if value != value:  # NaN
+        st.warning(f"{label} was not a number; {low} is used instead.")
+        return low
+    if value < low or value > high:
+        clamped = min(max(value, low), high)
+        st.warning(f"{label} must be between {low} and {high}; {clamped} is used instead.")
+        return clamped
+    return value
