@@ -269,8 +269,13 @@ def plane_grid(split: Split, resolution: int = GRID_RESOLUTION) -> PlaneGrid:
 
 
 def layer_outputs(net: Network, X: np.ndarray) -> list[np.ndarray]:
-    """Activations a of every layer after the input for standardised X: (n_samples, n_units)."""
-    X, _ = net.check_data(X)
+    """Activations a of every layer after the input for standardised X: (n_samples, n_units).
+
+    Unlike `Network.forward`, X may have more rows than MAX_SAMPLES (a drawing grid).
+    """
+    X = np.asarray(X, dtype=np.float64)
+    if X.ndim != 2 or X.shape[1] != net.n_inputs or not np.all(np.isfinite(X)):
+        raise ValueError(f"Inputs must be finite rows of {net.n_inputs} numbers.")
     return [a for _, a in net._forward_layers(X)]
 
 

@@ -1,0 +1,548 @@
+"""Figures of the training lab: curves, the data with the model's prediction, gradient flow.
+
+Every builder takes plain arrays (from `engine.lab` and `engine.train.History`) and returns a
+Plotly figure. NaN and infinite values are dropped before drawing, so a diverged or test-less
+run never draws `nan` as data. Long series are thinned to at most MAX_POINTS points per trace.
+"""
+
+from collections.abc import Sequence
+
+import numpy as np
+import plotly.graph_objects as go
+from plotly.colors import sample_colorscale
+
+from viz.format import format_number
+
+MAX_POINTS = 600  # points per line trace; longer series are sampled evenly (last point kept)
+CLASS_COLORS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00")  # Okabe-Ito
+CLASS_FILLS = ("#9ecae1", "#fdd49e", "#a1d99b", "#e7c3da", "#c6e4f5", "#f5b99b")  # light tints
+TRAIN_COLOR = "#0072B2"
+TEST_COLOR = "#E69F00"
+MARKER_COLOR = "#444444"
+LAYER_COLORSCALE = "Viridis"
+HIST_BINS = 20
+
+
+def _figure(
+    traces: list[dict], layout: dict, title: str, height: int, font_size: int, revision: str
+) -> go.Figure:
+    """One go.Figure from trace dicts and a layout dict (validated once, which is fast)."""
+    base = {
+        "title": {"text": title, "font": {"size": font_size + 3}},
+        "height": height,
+        "font": {"size": font_size},
+        "margin": {"l": 60, "r": 20, "t": 50, "b": 50},
+        "uirevision": revision,
+        "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.0, "xanchor": "right", "x": 1},
+    }
+    return go.Figure(data=traces, layout={**base, **layout})
+
+
+def thin_indices(n: int, max_points: int = MAX_POINTS) -> np.ndarray:
+    """At most `max_points` evenly spaced indices into range(n), always including n - 1."""
+    if n <= max_points:
+        return np.arange(n)
+    picked = np.unique(np.linspace(0, n - 1, max_points).round().astype(int))
+    return picked
+
+
+def _finite_xy(x: np.ndarray, y: np.ndarray, positive: bool = False):
+    """x and y with the points whose y is NaN/infinite (or <= 0 when `positive`) removed."""
+    x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+    keep = np.isfinite(y) & np.isfinite(x)
+    if positive:
+        keep &= y > 0
+    return x[keep], y[keep]
+
+
+def _selected_line(update: int | None) -> list[dict]:
+    """A dotted vertical line at `update` (as a list of layout shapes; empty for None)."""
+    if update is None:
+        return []
+    return [
+        {
+            "type": "line",
+            "x0": update,
+            "x1": update,
+            "y0": 0,
+            "y1": 1,
+            "xref": "x",
+            "yref": "paper",
+            "line": {"color": "#555555", "width": 1.5, "dash": "dot"},
+        }
+    ]
+
+
+def _line(x, y, name: str, color: str, hover: str, dash: str = "solid", yaxis: str = "y") -> dict:
+    return {
+        "type": "scatter",
+        "x": x,
+        "y": y,
+        "mode": "lines",
+        "name": name,
+        "line": {"color": color, "width": 2, "dash": dash},
+        "yaxis": yaxis,
+        "hovertemplate": hover,
+    }
+
+
+def loss_figure(
+    train_loss: np.ndarray,
+    test_loss: np.ndarray,
+    train_accuracy: np.ndarray | None = None,
+    test_accuracy: np.ndarray | None = None,
+    *,
+    selected_update: int | None = None,
+    height: int = 360,
+    font_size: int = 12,
+) -> go.Figure:
+    """Loss (top) and, for classification, accuracy (bottom) against the update number.
+
+    Each series is (n_records,), entry i being the value after i updates. Accuracy series that
+    are all NaN (regression) are left out, and the accuracy panel with them.
+    """
+    index = thin_indices(len(train_loss))
+    updates = index.astype(float)
+    has_accuracy = train_accuracy is not None and bool(np.any(np.isfinite(train_accuracy)))
+    traces = []
+    for values, part, color in (
+        (train_loss, "train", TRAIN_COLOR),
+        (test_loss, "test", TEST_COLOR),
+    ):
+        x, y = _finite_xy(updates, np.asarray(values)[index])
+        if len(x):
+            hover = f"update %{{x}}<br>{part} loss %{{y:.4g}}<extra></extra>"
+            traces.append(_line(x, y, f"{part} loss", color, hover))
+    layout: dict = {
+        "xaxis": {"title": {"text": "update"}, "rangemode": "tozero"},
+        "yaxis": {"title": {"text": "loss"}},
+        "shapes": _selected_line(selected_update),
+    }
+    if has_accuracy:
+        for values, part, color in (
+            (train_accuracy, "train", TRAIN_COLOR),
+            (test_accuracy, "test", TEST_COLOR),
+        ):
+            if values is None:
+                continue
+            x, y = _finite_xy(updates, np.asarray(values)[index])
+            if len(x):
+                hover = f"update %{{x}}<br>{part} accuracy %{{y:.1%}}<extra></extra>"
+                traces.append(_line(x, y, f"{part} accuracy", color, hover, "dash", "y2"))
+        layout["yaxis"]["domain"] = [0.42, 1.0]
+        layout["yaxis2"] = {
+            "domain": [0.0, 0.32],
+            "range": [0, 1.02],
+            "title": {"text": "accuracy"},
+            "tickformat": ".0%",
+            "anchor": "x",
+        }
+    title = "Loss and accuracy" if has_accuracy else "Loss"
+    return _figure(traces, layout, title, height, font_size, "lab-loss")
+
+
+def _class_points(
+    points: Sequence[tuple[np.ndarray, np.ndarray, str]],
+    class_names: Sequence[str],
+    size: int,
+    monochrome: bool = False,
+) -> list[dict]:
+    """One marker trace per (part, class): circles for training rows, crosses for test rows."""
+    traces = []
+    for X, labels, part in points:
+        if len(X) == 0:
+            continue
+        is_test = part == "test"
+        for k, name in enumerate(class_names):
+            rows = labels == k
+            if not np.any(rows):
+                continue
+            color = MARKER_COLOR if monochrome else CLASS_COLORS[k % len(CLASS_COLORS)]
+            traces.append(
+                {
+                    "type": "scatter",
+                    "x": X[rows, 0],
+                    "y": X[rows, 1],
+                    "mode": "markers",
+                    "name": f"{name} ({part})",
+                    "showlegend": not monochrome,
+                    "marker": {
+                        "color": color,
+                        "size": size,
+                        "opacity": 0.55 if monochrome else 1.0,
+                        "symbol": "x" if is_test else "circle",
+                        "line": {"color": MARKER_COLOR if is_test else "white", "width": 1},
+                    },
+                    "hovertemplate": f"{name} ({part})<br>(%{{x:.3g}}, %{{y:.3g}})<extra></extra>",
+                }
+            )
+    return traces
+
+
+def _plane_axes(x1: np.ndarray, x2: np.ndarray, feature_names: Sequence[str]) -> dict:
+    return {
+        "xaxis": {"title": {"text": feature_names[0]}, "range": [float(x1[0]), float(x1[-1])]},
+        "yaxis": {"title": {"text": feature_names[1]}, "range": [float(x2[0]), float(x2[-1])]},
+    }
+
+
+def boundary_figure(
+    x1: np.ndarray,
+    x2: np.ndarray,
+    outputs: np.ndarray,
+    points: Sequence[tuple[np.ndarray, np.ndarray, str]],
+    *,
+    class_names: Sequence[str],
+    feature_names: Sequence[str] = ("x1", "x2"),
+    height: int = 420,
+    font_size: int = 12,
+) -> go.Figure:
+    """The data over the model's prediction on the input plane.
+
+    x1 (n,), x2 (n,): grid axes in original units. outputs (n_outputs, n, n): network output
+    at (x1[j], x2[i]) in [:, i, j]; one output = P(class 1) (binary, with the 0.5 boundary
+    drawn), several = class probabilities (the predicted class is coloured). points: (X (m, 2),
+    labels (m,), "train"/"test") tuples.
+    """
+    outputs = np.nan_to_num(np.asarray(outputs, dtype=float), nan=0.5, posinf=1.0, neginf=0.0)
+    traces: list[dict] = []
+    if outputs.shape[0] == 1:
+        scale = [[0.0, CLASS_FILLS[0]], [0.5, "#f7f7f7"], [1.0, CLASS_FILLS[1]]]
+        traces.append(
+            {
+                "type": "heatmap",
+                "x": x1,
+                "y": x2,
+                "z": outputs[0],
+                "zmin": 0.0,
+                "zmax": 1.0,
+                "colorscale": scale,
+                "colorbar": {"title": {"text": f"P({class_names[1]})"}, "thickness": 12},
+                "hovertemplate": f"P({class_names[1]}) = %{{z:.3f}}<extra></extra>",
+            }
+        )
+        if np.min(outputs[0]) < 0.5 < np.max(outputs[0]):
+            traces.append(
+                {
+                    "type": "contour",
+                    "x": x1,
+                    "y": x2,
+                    "z": outputs[0],
+                    "contours": {"start": 0.5, "end": 0.5, "size": 1, "coloring": "none"},
+                    "line": {"color": "#222222", "width": 2},
+                    "showscale": False,
+                    "hoverinfo": "skip",
+                    "name": "boundary (P = 0.5)",
+                }
+            )
+    else:
+        k = outputs.shape[0]
+        scale = []
+        for index in range(k):
+            color = CLASS_FILLS[index % len(CLASS_FILLS)]
+            scale += [[index / k, color], [(index + 1) / k, color]]
+        traces.append(
+            {
+                "type": "heatmap",
+                "x": x1,
+                "y": x2,
+                "z": np.argmax(outputs, axis=0),
+                "zmin": -0.5,
+                "zmax": k - 0.5,
+                "customdata": np.max(outputs, axis=0),
+                "colorscale": scale,
+                "showscale": False,
+                "hovertemplate": "predicted class %{z}<br>probability %{customdata:.3f}"
+                "<extra></extra>",
+            }
+        )
+    traces += _class_points(points, class_names, 8 if font_size <= 12 else 11)
+    layout = _plane_axes(x1, x2, feature_names)
+    return _figure(traces, layout, "Data and decision boundary", height, font_size, "lab-boundary")
+
+
+def neuron_figure(
+    x1: np.ndarray,
+    x2: np.ndarray,
+    values: np.ndarray,
+    points: Sequence[tuple[np.ndarray, np.ndarray, str]],
+    *,
+    title: str,
+    class_names: Sequence[str],
+    feature_names: Sequence[str] = ("x1", "x2"),
+    height: int = 420,
+    font_size: int = 12,
+) -> go.Figure:
+    """One neuron's output a over the input plane. values (n, n): a at (x1[j], x2[i])."""
+    values = np.asarray(values, dtype=float)
+    finite = values[np.isfinite(values)]
+    peak = float(np.max(np.abs(finite))) if finite.size else 0.0
+    peak = peak or 1.0
+    traces: list[dict] = [
+        {
+            "type": "heatmap",
+            "x": x1,
+            "y": x2,
+            "z": np.where(np.isfinite(values), values, None),
+            "colorscale": "RdBu",
+            "zmid": 0.0,
+            "zmin": -peak,
+            "zmax": peak,
+            "colorbar": {"title": {"text": "output a"}, "thickness": 12},
+            "hovertemplate": "a = %{z:.3f}<extra></extra>",
+        }
+    ]
+    traces += _class_points(points, class_names, 6 if font_size <= 12 else 9, monochrome=True)
+    layout = _plane_axes(x1, x2, feature_names)
+    return _figure(traces, layout, title, height, font_size, "lab-neuron")
+
+
+def _markers(x, y, name: str, color: str, symbol: str, size: int, hover: str | None = None):
+    trace = {
+        "type": "scatter",
+        "x": x,
+        "y": y,
+        "mode": "markers",
+        "name": name,
+        "marker": {"color": color, "size": size, "symbol": symbol, "opacity": 0.8},
+    }
+    if hover:
+        trace["hovertemplate"] = hover
+    return trace
+
+
+def fitted_curve_figure(
+    x_train: np.ndarray,
+    y_train: np.ndarray,
+    x_test: np.ndarray,
+    y_test: np.ndarray,
+    x_curve: np.ndarray,
+    y_curve: np.ndarray,
+    *,
+    x_name: str = "x",
+    y_name: str = "y",
+    height: int = 420,
+    font_size: int = 12,
+) -> go.Figure:
+    """1-D regression: the data (train, test) and the network's curve, in original units.
+
+    All arguments are (m,) arrays; non-finite curve points are left out.
+    """
+    size = 7 if font_size <= 12 else 10
+    traces = []
+    for x, y, part, color, symbol in (
+        (x_train, y_train, "train", TRAIN_COLOR, "circle"),
+        (x_test, y_test, "test", TEST_COLOR, "x"),
+    ):
+        if len(x):
+            traces.append(_markers(x, y, f"data ({part})", color, symbol, size))
+    xc, yc = _finite_xy(x_curve, y_curve)
+    traces.append(
+        {
+            "type": "scatter",
+            "x": xc,
+            "y": yc,
+            "mode": "lines",
+            "name": "network",
+            "line": {"color": "#222222", "width": 3},
+        }
+    )
+    layout = {"xaxis": {"title": {"text": x_name}}, "yaxis": {"title": {"text": y_name}}}
+    return _figure(traces, layout, "Data and fitted curve", height, font_size, "lab-curve")
+
+
+def predicted_vs_true_figure(
+    true_train: np.ndarray,
+    pred_train: np.ndarray,
+    true_test: np.ndarray,
+    pred_test: np.ndarray,
+    *,
+    target_name: str = "y",
+    height: int = 420,
+    font_size: int = 12,
+) -> go.Figure:
+    """Regression with several inputs: predicted (m,) against true (m,), with the line y = x."""
+    size = 7 if font_size <= 12 else 10
+    all_true = np.concatenate([true_train, true_test])
+    low, high = float(np.min(all_true)), float(np.max(all_true))
+    traces = [
+        {
+            "type": "scatter",
+            "x": [low, high],
+            "y": [low, high],
+            "mode": "lines",
+            "name": "perfect (predicted = true)",
+            "line": {"color": "#888888", "dash": "dash"},
+            "hoverinfo": "skip",
+        }
+    ]
+    hover = "true %{x:.4g}<br>predicted %{y:.4g}<extra></extra>"
+    for true, pred, part, color, symbol in (
+        (true_train, pred_train, "train", TRAIN_COLOR, "circle"),
+        (true_test, pred_test, "test", TEST_COLOR, "x"),
+    ):
+        x, y = _finite_xy(true, pred)
+        if len(x):
+            traces.append(_markers(x, y, part, color, symbol, size, hover))
+    layout = {
+        "xaxis": {"title": {"text": f"true {target_name}"}},
+        "yaxis": {"title": {"text": f"predicted {target_name}"}},
+    }
+    return _figure(traces, layout, "Predicted against true", height, font_size, "lab-pred")
+
+
+def confusion_figure(
+    matrix: np.ndarray,
+    class_names: Sequence[str],
+    *,
+    part: str = "test",
+    height: int = 420,
+    font_size: int = 12,
+) -> go.Figure:
+    """Classification without a 2-D plane: counts (n_classes, n_classes), row = true class."""
+    matrix = np.asarray(matrix)
+    names = list(class_names)
+    trace = {
+        "type": "heatmap",
+        "x": names,
+        "y": names,
+        "z": matrix,
+        "text": [[format_number(v) for v in row] for row in matrix],
+        "texttemplate": "%{text}",
+        "colorscale": "Blues",
+        "showscale": False,
+        "hovertemplate": "true %{y}<br>predicted %{x}<br>%{z} rows<extra></extra>",
+    }
+    layout = {
+        "xaxis": {"title": {"text": "predicted class"}},
+        "yaxis": {"title": {"text": "true class"}, "autorange": "reversed"},
+    }
+    title = f"Confusion matrix ({part} rows)"
+    return _figure([trace], layout, title, height, font_size, "lab-confusion")
+
+
+def gradient_flow_figure(
+    grad_norms: np.ndarray,
+    *,
+    selected_update: int | None = None,
+    vanishing: float = 1e-6,
+    exploding: float = 1e3,
+    height: int = 360,
+    font_size: int = 12,
+) -> go.Figure:
+    """Gradient norm of each layer's weights over updates, on a log scale.
+
+    grad_norms (n_updates, n_layers): row i is update i + 1. Zero, NaN and infinite norms cannot
+    sit on a log axis and are left out. The vanishing threshold is drawn as a dashed line, and
+    the exploding one too once a norm comes within a factor 10 of it.
+    """
+    grad_norms = np.asarray(grad_norms, dtype=float)
+    n_updates = grad_norms.shape[0]
+    n_layers = grad_norms.shape[1] if grad_norms.ndim == 2 else 0
+    index = thin_indices(n_updates)
+    updates = (index + 1).astype(float)
+    colors = sample_colorscale(LAYER_COLORSCALE, list(np.linspace(0.0, 0.85, max(n_layers, 1))))
+    traces = []
+    for layer in range(n_layers):
+        x, y = _finite_xy(updates, grad_norms[index, layer], positive=True)
+        hover = f"update %{{x}}<br>layer {layer + 1}: %{{y:.3g}}<extra></extra>"
+        traces.append(_line(x, y, f"layer {layer + 1}", colors[layer], hover))
+    x_end = float(max(n_updates, 1))
+    finite = grad_norms[np.isfinite(grad_norms)]
+    levels = [(vanishing, "vanishing below this")]
+    if finite.size and float(np.max(finite)) > exploding / 10:
+        levels.append((exploding, "exploding above this"))
+    for level, label in levels:
+        line = _line([1.0, x_end], [level, level], label, "#D55E00", "", "dash")
+        line["hoverinfo"] = "skip"
+        del line["hovertemplate"]
+        traces.append(line)
+    layout = {
+        "xaxis": {"title": {"text": "update"}},
+        "yaxis": {"title": {"text": "‖∂L/∂W‖"}, "type": "log", "exponentformat": "power"},
+        "shapes": _selected_line(selected_update),
+    }
+    title = "Gradient flow: norm per layer"
+    return _figure(traces, layout, title, height, font_size, "lab-gradflow")
+
+
+def _histogram_bars(values: np.ndarray, color: str, axis: str, name: str) -> dict:
+    values = np.asarray(values, dtype=float).ravel()
+    values = values[np.isfinite(values)]
+    if values.size == 0:
+        values = np.zeros(1)
+    low, high = float(values.min()), float(values.max())
+    if high - low <= 1e-12 * max(abs(low), abs(high)) or high == low:
+        pad = 0.5 * (abs(low) or 1.0)
+        low, high = low - pad, high + pad
+    counts, edges = np.histogram(values, bins=HIST_BINS, range=(low, high))
+    return {
+        "type": "bar",
+        "x": (edges[:-1] + edges[1:]) / 2,
+        "y": counts,
+        "width": float(edges[1] - edges[0]),
+        "marker": {"color": color, "line": {"width": 0}},
+        "xaxis": f"x{axis}",
+        "yaxis": f"y{axis}",
+        "name": name,
+        "showlegend": False,
+        "hovertemplate": f"{name}<br>around %{{x:.3g}}: %{{y}}<extra></extra>",
+    }
+
+
+def distributions_figure(
+    weights: Sequence[np.ndarray],
+    gradients: Sequence[np.ndarray],
+    *,
+    height: int = 380,
+    font_size: int = 12,
+) -> go.Figure:
+    """Histograms of each layer's weights (top row) and gradients dL/dW (bottom row).
+
+    weights[l], gradients[l]: (n_{l+1}, n_l). Each panel has its own x range, since gradients
+    of different layers can differ by orders of magnitude.
+    """
+    n_layers = len(weights)
+    gap = 0.04
+    width = (1.0 - gap * (n_layers - 1)) / n_layers
+    tick_font = {"size": max(font_size - 3, 8)}
+    traces, annotations = [], []
+    layout: dict = {"bargap": 0.0, "margin": {"l": 40, "r": 20, "t": 60, "b": 30}}
+    rows = ((weights, "weights", TRAIN_COLOR), (gradients, "gradients", TEST_COLOR))
+    for row, (arrays, label, color) in enumerate(rows):
+        y_domain = [0.58, 0.92] if row == 0 else [0.0, 0.34]
+        for layer in range(n_layers):
+            number = row * n_layers + layer + 1
+            axis = "" if number == 1 else str(number)
+            x_domain = [layer * (width + gap), layer * (width + gap) + width]
+            layout[f"xaxis{axis}"] = {
+                "domain": x_domain,
+                "anchor": f"y{axis}",
+                "tickfont": tick_font,
+                "nticks": 4,
+                "exponentformat": "e",
+            }
+            layout[f"yaxis{axis}"] = {
+                "domain": y_domain,
+                "anchor": f"x{axis}",
+                "tickfont": tick_font,
+                "nticks": 4,
+            }
+            name = f"layer {layer + 1} {label}"
+            traces.append(_histogram_bars(arrays[layer], color, axis, name))
+            annotations.append(
+                {
+                    "text": name,
+                    "x": (x_domain[0] + x_domain[1]) / 2,
+                    "y": y_domain[1] + 0.01,
+                    "xref": "paper",
+                    "yref": "paper",
+                    "xanchor": "center",
+                    "yanchor": "bottom",
+                    "showarrow": False,
+                    "font": {"size": max(font_size - 1, 9)},
+                }
+            )
+    layout["annotations"] = annotations
+    title = "Weight and gradient distributions"
+    return _figure(traces, layout, title, height, font_size, "lab-dist")
