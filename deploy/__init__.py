@@ -1,0 +1,1 @@
+"""Deployment helpers: replicas behind nginx (see replicas.py and README "Public demo")."""
