@@ -1,0 +1,64 @@
+"""The first page views after a server start render without errors, in a real browser.
+
+Each test starts its own fresh server: the failures this guards against (a half-imported
+pandas when two sessions import it at once; the first run after start treating `pages/` as
+an old-style pages folder) only happen on the very first script runs of a process.
+"""
+
+import pytest
+
+from tests.e2e.helpers import StreamlitServer, assert_no_exception, wait_for_app
+
+DEEP_LINKS = ["step", "lab", "activations", "chain-rule", "learning-rate", "worked-example"]
+
+
+@pytest.fixture
+def fresh_server():
+    server = StreamlitServer()
+    try:
+        server.wait_healthy()
+        yield server
+    finally:
+        server.stop()
+
+
+def _assert_clean_first_view(page, server) -> None:
+    wait_for_app(page)
+    assert_no_exception(page)
+    dialogs = page.get_by_role("dialog")
+    if dialogs.count():
+        raise AssertionError(f"dialog on the first view: {dialogs.first.inner_text()[:500]}")
+    assert "Traceback" not in page.inner_text("body")
+    assert "Traceback" not in server.log_text(), server.log_text()[-3000:]
+
+
+def test_first_view_of_home_after_start_renders(page, fresh_server, shot_dir):
+    page.goto(fresh_server.url)
+    _assert_clean_first_view(page, fresh_server)
+    assert page.get_by_role("heading", name="Backprop Lab").first.is_visible()
+    page.screenshot(path=str(shot_dir / "home-first-view.png"))
+
+
+@pytest.mark.parametrize("path", ["step", "lab"])
+def test_first_view_of_a_deep_link_after_start_opens_that_page(page, fresh_server, path, shot_dir):
+    """A shared link is often the first thing a fresh server is asked for (a class clicking it)."""
+    page.goto(f"{fresh_server.url}/{path}")
+    _assert_clean_first_view(page, fresh_server)
+    assert page.url.split("?")[0].rstrip("/").endswith(f"/{path}")
+    page.screenshot(path=str(shot_dir / f"{path}-first-view.png"))
+
+
+def test_simultaneous_first_views_of_every_page_render(browser, fresh_server):
+    """Several browsers hit a fresh server at once (the pandas partial-import race)."""
+    contexts = [browser.new_context(viewport={"width": 1280, "height": 720}) for _ in DEEP_LINKS]
+    try:
+        pages = [context.new_page() for context in contexts]
+        for page, path in zip(pages, DEEP_LINKS, strict=True):
+            page.goto(f"{fresh_server.url}/{path}", wait_until="commit")
+        for page in pages:
+            wait_for_app(page, timeout=60_000)
+            assert_no_exception(page)
+        assert "Traceback" not in fresh_server.log_text(), fresh_server.log_text()[-3000:]
+    finally:
+        for context in contexts:
+            context.close()
