@@ -12,6 +12,7 @@ import numpy as np
 
 from engine import limits
 from engine.datasets import TASKS
+from engine.losses import get_loss
 from engine.network import Network
 from engine.optimizers import OPTIMIZERS, Optimizer
 from engine.validation import check_choice, check_fraction, check_int, check_learning_rate
@@ -200,15 +201,28 @@ class Trainer:
             return math.nan
         return self.net.loss_value(X, Y)
 
-    def _record(self) -> None:
-        net = self.net
-        train_hat = net._forward_layers(self.X_train)[-1][1]
-        test_hat = net._forward_layers(self.X_test)[-1][1] if len(self.X_test) else self.Y_test
+    def _evaluate(self, X: np.ndarray, Y: np.ndarray) -> tuple[float, np.ndarray]:
+        """(loss, Y_hat) of the current network on rows validated in __init__.
+
+        One forward pass gives both (the same numbers as `_loss` and `forward`); with no rows
+        the loss is NaN and Y_hat is the empty Y.
+        """
+        if X.shape[0] == 0:
+            return math.nan, Y
+        z, a = self.net._forward_layers(X)[-1]
+        with np.errstate(over="ignore", invalid="ignore"):
+            return get_loss(self.net.loss).value(a, Y, z), a
+
+    def _record(self, train: tuple[float, np.ndarray] | None = None) -> None:
+        """Record losses and accuracies; `train` is `_evaluate` on the training rows, if known."""
+        if train is None:
+            train = self._evaluate(self.X_train, self.Y_train)
+        test = self._evaluate(self.X_test, self.Y_test)
         self.history.record(
-            (self._loss(self.X_train, self.Y_train), self._loss(self.X_test, self.Y_test)),
+            (train[0], test[0]),
             (
-                accuracy(train_hat, self.Y_train, self.task),
-                accuracy(test_hat, self.Y_test, self.task),
+                accuracy(train[1], self.Y_train, self.task),
+                accuracy(test[1], self.Y_test, self.task),
             ),
         )
 
@@ -227,11 +241,12 @@ class Trainer:
             params = self.optimizer.step(self.net.weights + self.net.biases, dW + db)
             n_layers = len(dW)
             new_weights, new_biases = params[:n_layers], params[n_layers:]
-            finite = trace.finite and all(np.all(np.isfinite(p)) for p in params)
+            finite = trace.finite and all(np.isfinite(p).all() for p in params)
             if finite:
                 old = self.net.weights, self.net.biases
                 self.net.weights, self.net.biases = new_weights, new_biases
-                train_loss = self._loss(self.X_train, self.Y_train)
+                train = self._evaluate(self.X_train, self.Y_train)
+                train_loss = train[0]
                 if not np.isfinite(train_loss) or train_loss > 1e12:
                     self.net.weights, self.net.biases = old
                     finite = False
@@ -241,7 +256,7 @@ class Trainer:
             self.updates += 1
             done += 1
             self.history.record_gradients([np.linalg.norm(g) for g in dW])
-            self._record()
+            self._record(train)
             self.history.snapshot(self.updates, self.epoch, self.net)
         return done
 
