@@ -19,6 +19,8 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.colors import sample_colorscale
 
+from engine.phases import BACKWARD, FORWARD, LOSS, Phase
+from engine.trace import StepTrace
 from viz.format import format_number
 
 COLOR_SCALE = "RdBu"  # diverging and colour-blind safe; red = negative, blue = positive
@@ -465,3 +467,66 @@ def selected_weight(selection, layer_sizes: Sequence[int] | None = None) -> Weig
             continue
         return (layer, row, col)
     return None
+
+
+def phase_view(trace: StepTrace, phase: Phase, sample: int = 0) -> dict:
+    """Keyword arguments of `network_figure` for `phase` of the step recorded in `trace`.
+
+    Forward phases: weights on the edges, activations a (sample `sample`) on the layers
+    computed so far. Loss: every activation. Backward phases: dL/dw on the edges, dL/db on the
+    biases, delta on the layers from the output down to the current one. Update: new weights
+    and biases. Hover always shows z, a, delta on nodes and w, dL/dw, new w on edges.
+    """
+    layers = trace.layers
+    n_weight_layers = len(layers)
+    sample = min(max(sample, 0), trace.n_samples - 1)
+    activations = [trace.X[sample]] + [record.a[sample] for record in layers]
+    node_hover = {
+        "z": [None] + [record.z[sample] for record in layers],
+        "a": activations,
+        "delta": [None] + [record.delta[sample] for record in layers],
+    }
+    edge_hover = {
+        "w": [record.W for record in layers],
+        "dL/dw": [record.dW for record in layers],
+        "new w": [record.W_new for record in layers],
+    }
+    bias_hover = {
+        "dL/db": [record.db for record in layers],
+        "new b": [record.b_new for record in layers],
+    }
+    view = {
+        "weights": [record.W for record in layers],
+        "biases": [record.b for record in layers],
+        "node_hover": node_hover,
+        "edge_hover": edge_hover,
+        "bias_hover": bias_hover,
+        "activations": [record.activation for record in layers],
+    }
+    if phase.kind == FORWARD:
+        shown = [a if index <= phase.layer else None for index, a in enumerate(activations)]
+        view |= {"node_values": shown, "highlight_layer": phase.layer}
+    elif phase.kind == LOSS:
+        view |= {"node_values": activations, "highlight_layer": n_weight_layers}
+    elif phase.kind == BACKWARD:
+        deltas = [None] + [record.delta[sample] for record in layers]
+        shown = [d if index >= phase.layer else None for index, d in enumerate(deltas)]
+        view |= {
+            "node_values": shown,
+            "node_title": "delta",
+            "edge_values": [record.dW for record in layers],
+            "edge_title": "dL/dw",
+            "bias_values": [record.db for record in layers],
+            "bias_title": "dL/db",
+            "highlight_layer": phase.layer,
+        }
+    else:
+        view |= {
+            "node_values": activations,
+            "edge_values": [record.W_new for record in layers],
+            "edge_title": "new w",
+            "bias_values": [record.b_new for record in layers],
+            "bias_title": "new b",
+            "highlight_layer": None,
+        }
+    return view

@@ -1,0 +1,298 @@
+"""State of the step-by-step explorer: which scenario, which phase, and the weights so far.
+
+Everything here is pure: functions take a `StepperState` and return a new one. The undo stack
+and the loss history are bounded (MAX_HISTORY entries), so a session never grows without limit.
+Also here: building the "custom" scenario from its settings and reading edited tables.
+"""
+
+import base64
+import binascii
+import json
+import math
+import zlib
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from engine import limits
+from engine.losses import get_loss
+from engine.network import Network
+from engine.presets import PRESETS, Scenario
+from engine.trace import StepTrace
+from engine.validation import check_choice, check_int, check_learning_rate
+
+MAX_HISTORY = 200  # undo entries and loss-history points kept per session
+MAX_TABLE_ROWS = 16  # examples in the step-by-step explorer's editable input table
+CUSTOM = "custom"
+SCENARIO_NAMES = (*PRESETS, CUSTOM)
+DIVERGED_MESSAGE = (
+    "This step diverged: the loss or an updated weight is no longer a finite number. The"
+    " learning rate ({lr}) is too large for these weights. Lower the learning rate, press"
+    " 'Undo step' to go back to the weights before the last update, or press 'Reset'."
+)
+
+
+@dataclass(frozen=True)
+class CustomConfig:
+    """Settings of a network built by hand."""
+
+    n_inputs: int = 2
+    hidden_units: tuple[int, ...] = (3,)  # units of each hidden layer; () for none
+    n_outputs: int = 1
+    activations: tuple[str, ...] = ("tanh", "sigmoid")  # one per layer after the input
+    loss: str = "squared_error"
+    init: str = "xavier"
+    seed: int = 0
+    n_rows: int = 1  # examples in the input table
+
+
+def custom_scenario(config: CustomConfig, learning_rate: float = 0.5) -> Scenario:
+    """A scenario from `config`, with seeded example inputs and targets that fit the loss.
+
+    Raises ValueError (with what is allowed) for an invalid architecture or caps.
+    """
+    n_rows = check_int(config.n_rows, "Number of examples", 1, MAX_TABLE_ROWS)
+    sizes = [config.n_inputs, *config.hidden_units, config.n_outputs]
+    net = Network(sizes, list(config.activations), config.loss, config.init, config.seed)
+    rng = np.random.default_rng(config.seed)
+    X = np.round(rng.uniform(-1.0, 1.0, size=(n_rows, config.n_inputs)), 2)
+    output = config.activations[-1]
+    if output == "softmax":
+        Y = np.eye(config.n_outputs)[rng.integers(0, config.n_outputs, size=n_rows)]
+    elif output == "sigmoid":
+        Y = np.round(rng.uniform(0.0, 1.0, size=(n_rows, config.n_outputs)), 2)
+    else:
+        Y = np.round(rng.uniform(-1.0, 1.0, size=(n_rows, config.n_outputs)), 2)
+    return Scenario(
+        CUSTOM,
+        "Custom network",
+        net,
+        X,
+        Y,
+        check_learning_rate(learning_rate),
+        tuple(f"x{i + 1}" for i in range(config.n_inputs)),
+        tuple(f"y{i + 1}" for i in range(config.n_outputs)),
+        "A network you built: every setting, input, target and weight is editable.",
+    )
+
+
+def build_scenario(name: str, seed: int = 0, custom: CustomConfig | None = None) -> Scenario:
+    """The preset called `name` (seeded where it has random weights) or the custom network."""
+    check_choice(name, "scenario", SCENARIO_NAMES)
+    seed = check_int(seed, "Seed", 0, limits.MAX_SEED)
+    if name == CUSTOM:
+        return custom_scenario(replace(custom or CustomConfig(), seed=seed))
+    if name == "textbook":
+        return PRESETS[name]()
+    return PRESETS[name](seed=seed)
+
+
+def parse_table(
+    rows: Sequence[Sequence], name: str, shape: tuple[int, int], column_names=None
+) -> np.ndarray:
+    """The cells of an edited table as a float array of `shape`.
+
+    Raises ValueError naming the row and column of the first empty, non-numeric, infinite or
+    too large cell, or a wrong shape, so the page can say exactly what to fix.
+    """
+    n_rows, n_cols = shape
+    try:
+        rows = [list(row) for row in rows]
+    except TypeError:
+        raise ValueError(f"{name} must be a table of numbers.") from None
+    if len(rows) != n_rows or any(len(row) != n_cols for row in rows):
+        got = f"{len(rows)} x {len(rows[0]) if rows else 0}"
+        raise ValueError(f"{name} must have {n_rows} row(s) and {n_cols} column(s); got {got}.")
+    values = np.empty((n_rows, n_cols))
+    for r, row in enumerate(rows):
+        for c, cell in enumerate(row):
+            column = column_names[c] if column_names is not None else str(c + 1)
+            where = f"{name}, row {r + 1}, column {column}"
+            if cell is None or (isinstance(cell, str) and not cell.strip()):
+                raise ValueError(f"{where} is empty: type a number.")
+            if isinstance(cell, bool):
+                raise ValueError(f"{where} is not a number.")
+            try:
+                number = float(cell)
+            except (TypeError, ValueError):
+                raise ValueError(f"{where} is not a number: {str(cell)[:20]!r}.") from None
+            if math.isnan(number):
+                raise ValueError(f"{where} is empty: type a number.")
+            if not math.isfinite(number) or abs(number) > limits.MAX_ABS_VALUE:
+                raise ValueError(
+                    f"{where} must be a finite number of magnitude at most"
+                    f" {limits.MAX_ABS_VALUE:g}."
+                )
+            values[r, c] = number
+    return values
+
+
+@dataclass(frozen=True, eq=False)
+class StepperState:
+    """Where the explorer is: current parameters, phase, and bounded undo and loss history.
+
+    weights[l]: (n_{l+1}, n_l); biases[l]: (n_{l+1},). history holds (step, loss) pairs: the
+    loss at the start and after each completed training step.
+    """
+
+    weights: tuple[np.ndarray, ...]
+    biases: tuple[np.ndarray, ...]
+    phase: int = 0
+    step: int = 0  # completed training steps
+    undo: tuple[tuple[tuple[np.ndarray, ...], tuple[np.ndarray, ...]], ...] = ()
+    history: tuple[tuple[int, float], ...] = ()
+
+
+def start(weights: Sequence[np.ndarray], biases: Sequence[np.ndarray], loss: float) -> StepperState:
+    """A fresh state at phase 0 of step 0; `loss` is the loss of these parameters."""
+    return StepperState(
+        tuple(np.array(W, dtype=float) for W in weights),
+        tuple(np.array(b, dtype=float) for b in biases),
+        history=((0, float(loss)),),
+    )
+
+
+def network(state: StepperState, activations: Sequence[str], loss: str) -> Network:
+    """A Network holding the state's current parameters (copies)."""
+    return Network.from_parameters(
+        [W.copy() for W in state.weights], [b.copy() for b in state.biases], activations, loss
+    )
+
+
+def next_phase(state: StepperState, n_phases: int) -> StepperState:
+    """One phase further, stopping at the last phase (the update)."""
+    return replace(state, phase=min(state.phase + 1, n_phases - 1))
+
+
+def previous_phase(state: StepperState) -> StepperState:
+    """One phase back, stopping at the first."""
+    return replace(state, phase=max(state.phase - 1, 0))
+
+
+def finish_step(state: StepperState, n_phases: int) -> StepperState:
+    """Jump to the last phase of this training step (the update)."""
+    return replace(state, phase=n_phases - 1)
+
+
+def go_to_phase(state: StepperState, phase: int, n_phases: int) -> StepperState:
+    """Jump to `phase`, clamped to the valid range."""
+    return replace(state, phase=min(max(int(phase), 0), n_phases - 1))
+
+
+def apply_update(state: StepperState, trace: StepTrace, loss_after: float) -> StepperState:
+    """Take the update recorded in `trace`: the next training step starts at phase 0.
+
+    `trace` must be the step computed from `state`'s parameters; `loss_after` is the loss of
+    the updated parameters (for the history). Raises ValueError if the step diverged.
+    """
+    if not trace.finite or not math.isfinite(loss_after):
+        raise ValueError(DIVERGED_MESSAGE.format(lr=trace.learning_rate))
+    undo = (state.undo + ((state.weights, state.biases),))[-MAX_HISTORY:]
+    history = (state.history + ((state.step + 1, float(loss_after)),))[-MAX_HISTORY:]
+    return StepperState(
+        tuple(layer.W_new.copy() for layer in trace.layers),
+        tuple(layer.b_new.copy() for layer in trace.layers),
+        phase=0,
+        step=state.step + 1,
+        undo=undo,
+        history=history,
+    )
+
+
+def next_training_step(
+    state: StepperState, activations: Sequence[str], loss: str, X, Y, learning_rate: float
+) -> StepperState:
+    """Compute this step on (X, Y) from the current parameters and take its update."""
+    net = network(state, activations, loss)
+    trace = net.train_step(X, Y, learning_rate)
+    with np.errstate(all="ignore"):
+        loss_after = net.loss_value(X, Y) if trace.finite else float("nan")
+    return apply_update(state, trace, loss_after)
+
+
+def undo_step(state: StepperState) -> StepperState:
+    """Back to the parameters before the last update (phase 0); unchanged if nothing to undo."""
+    if not state.undo:
+        return state
+    weights, biases = state.undo[-1]
+    history = state.history[:-1] if len(state.history) > 1 else state.history
+    return StepperState(
+        weights, biases, phase=0, step=state.step - 1, undo=state.undo[:-1], history=history
+    )
+
+
+def diverged_message(trace: StepTrace) -> str | None:
+    """Why this step cannot be taken (and how to recover), or None when it is finite."""
+    return None if trace.finite else DIVERGED_MESSAGE.format(lr=trace.learning_rate)
+
+
+def output_delta_is_simplified(loss: str, layer_index: int, n_weight_layers: int) -> bool:
+    """True when layer `layer_index`'s delta uses the (Y_hat - Y)/N simplification."""
+    return layer_index == n_weight_layers - 1 and get_loss(loss).required_output is not None
+
+
+MAX_SHARE_CHARS = 12_000  # longest accepted encoded-tables query parameter
+_MAX_SHARE_JSON = 200_000  # bytes the decompressed text may have
+
+
+def encode_tables(X, Y, weights: Sequence, biases: Sequence) -> str:
+    """Inputs, targets and parameters as a compact URL-safe text (zlib + base64url JSON)."""
+
+    def short(array) -> list:
+        return np.vectorize(lambda v: float(f"{v:.10g}"), otypes=[float])(
+            np.asarray(array, dtype=float)
+        ).tolist()
+
+    payload = {
+        "X": short(X),
+        "Y": short(Y),
+        "W": [short(W) for W in weights],
+        "b": [short(b) for b in biases],
+    }
+    raw = json.dumps(payload, separators=(",", ":")).encode()
+    return base64.urlsafe_b64encode(zlib.compress(raw, 9)).decode().rstrip("=")
+
+
+def decode_tables(
+    text: str, x_shape: tuple[int, int], y_shape: tuple[int, int], layer_sizes: Sequence[int]
+) -> tuple[np.ndarray, np.ndarray, list[np.ndarray], list[np.ndarray]]:
+    """The (X, Y, weights, biases) encoded by `encode_tables`, checked against the shapes.
+
+    Raises ValueError for anything malformed, too long, of the wrong shape or out of range.
+    X may have any number of rows up to MAX_TABLE_ROWS (with Y matching).
+    """
+    if not isinstance(text, str) or not 0 < len(text) <= MAX_SHARE_CHARS:
+        raise ValueError("The shared tables in the link are missing or too long.")
+    try:
+        packed = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+        inflater = zlib.decompressobj()
+        raw = inflater.decompress(packed, _MAX_SHARE_JSON)
+        if inflater.unconsumed_tail:
+            raise ValueError("too long")
+        payload = json.loads(raw)
+        X_rows, Y_rows, W_list, b_list = payload["X"], payload["Y"], payload["W"], payload["b"]
+    except (ValueError, TypeError, KeyError, zlib.error, binascii.Error):
+        raise ValueError("The shared tables in the link could not be read.") from None
+    n_rows = len(X_rows) if isinstance(X_rows, list) else 0
+    if not 1 <= n_rows <= MAX_TABLE_ROWS:
+        raise ValueError(f"The link's input table must have 1 to {MAX_TABLE_ROWS} rows.")
+    X = parse_table(X_rows, "Inputs in the link", (n_rows, x_shape[1]))
+    Y = parse_table(Y_rows, "Targets in the link", (n_rows, y_shape[1]))
+    n_weight_layers = len(layer_sizes) - 1
+    if not isinstance(W_list, list) or not isinstance(b_list, list):
+        raise ValueError("The shared tables in the link could not be read.")
+    if len(W_list) != n_weight_layers or len(b_list) != n_weight_layers:
+        raise ValueError("The link's weights do not fit this network.")
+    weights, biases = [], []
+    for index in range(n_weight_layers):
+        n_in, n_out = layer_sizes[index], layer_sizes[index + 1]
+        weights.append(
+            parse_table(W_list[index], f"Weights {index + 1} in the link", (n_out, n_in))
+        )
+        if not isinstance(b_list[index], list):
+            raise ValueError("The link's biases do not fit this network.")
+        biases.append(
+            parse_table([b_list[index]], f"Biases {index + 1} in the link", (1, n_out))[0]
+        )
+    return X, Y, weights, biases
