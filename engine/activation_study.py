@@ -65,3 +65,20 @@ def compare_activations(
 ) -> dict[str, ChainProducts]:
     """derivative_products for each of `activations` with the same chain."""
     return {name: derivative_products(name, n_layers, x, w, b) for name in activations}
+
+
+def evaluate(activation: str, z: float) -> tuple[float, float]:
+    """f(z) and f'(z) of `activation` at one finite z (ValueError otherwise)."""
+    check_choice(activation, "activation", HIDDEN_ACTIVATIONS)
+    z = check_fraction(z, "z", -limits.MAX_ABS_VALUE, limits.MAX_ABS_VALUE)
+    f = get_activation(activation)
+    point = np.array([z])
+    return float(f.f(point)[0]), float(f.df(point)[0])
+
+
+SOFTMAX_EXAMPLE_Z = (2.0, 1.0, 0.1)
+
+
+def softmax_example(z: tuple[float, ...] = SOFTMAX_EXAMPLE_Z) -> np.ndarray:
+    """softmax(z) for one vector z: (n,) probabilities that sum to 1."""
+    return get_activation("softmax").f(np.array([z], dtype=np.float64))[0]

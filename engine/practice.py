@@ -177,3 +177,44 @@ def check_answer(
         f"Not quite: your answer is more than {tolerance:.2g} away from the exact value.{hint}",
         value,
     )
+
+
+# --- The session score ---------------------------------------------------------------------
+
+MAX_SCORED_EXERCISES = 500  # outcomes kept per session; older ones are dropped
+SOLVED, ATTEMPTED, REVEALED = "solved", "attempted", "revealed"
+
+
+def record_outcome(
+    outcomes: dict[str, str],
+    exercise_id: str,
+    check: AnswerCheck | None = None,
+    revealed: bool = False,
+) -> dict[str, str]:
+    """The outcomes after one event on exercise `exercise_id` (a new dict; the input is kept).
+
+    A correct answer solves an exercise unless its solution was revealed first; a wrong
+    answer marks it attempted; revealing the solution of an unsolved exercise marks it
+    revealed. Empty or unreadable input changes nothing. A solved exercise stays solved.
+    """
+    current = outcomes.get(exercise_id)
+    if current == SOLVED:
+        return dict(outcomes)
+    if revealed:
+        new = REVEALED
+    elif check is None or not check.counts:
+        return dict(outcomes)
+    elif check.correct:
+        new = REVEALED if current == REVEALED else SOLVED
+    else:
+        new = current or ATTEMPTED
+    updated = {key: value for key, value in outcomes.items() if key != exercise_id}
+    updated[exercise_id] = new
+    while len(updated) > MAX_SCORED_EXERCISES:
+        updated.pop(next(iter(updated)))
+    return updated
+
+
+def score(outcomes: dict[str, str]) -> tuple[int, int]:
+    """(solved, tried): exercises solved, and exercises answered or revealed."""
+    return sum(value == SOLVED for value in outcomes.values()), len(outcomes)

@@ -1,5 +1,141 @@
-"""Placeholder until this page is built (see the open issues)."""
+"""Activation functions: f and f' of each with a z slider, a note on softmax, and the
+vanishing-gradient demonstration (products of f' through 1 to 10 layers)."""
 
 import streamlit as st
 
-st.info("This page is being built.")
+from engine.activation_study import (
+    MAX_CHAIN_LAYERS,
+    SOFTMAX_EXAMPLE_Z,
+    STUDY_ACTIVATIONS,
+    compare_activations,
+    evaluate,
+    softmax_example,
+)
+from engine.activations import ACTIVATIONS, HIDDEN_ACTIVATIONS
+from pages.common import error_boundary
+from pages.learn_state import figure_size
+from viz.format import format_number
+from viz.learn_charts import activation_figure, vanishing_gradient_figure
+
+NOTES = {
+    "sigmoid": "Squashes any z into (0, 1), so it reads as a probability. Its slope is at most"
+    " 0.25 (at z = 0) and almost 0 for |z| > 5: a saturated sigmoid passes back almost no"
+    " gradient.",
+    "tanh": "Like a sigmoid stretched to (−1, 1) and centred on 0. Its slope is at most 1 (at"
+    " z = 0), four times the sigmoid's, but it saturates too.",
+    "relu": "Zero for negative z, z itself for positive z. Its slope is exactly 1 wherever it is"
+    " active, so gradients pass unchanged; a unit whose z stays negative gets no gradient at all"
+    " (a 'dead' ReLU).",
+    "leaky_relu": "Like ReLU, but with a small slope 0.01 for negative z, so an inactive unit"
+    " still gets a little gradient and can recover.",
+    "linear": "Does nothing: f(z) = z, slope 1. Used on regression outputs. A network with only"
+    " linear units is just one linear function, however many layers it has.",
+}
+
+st.title("Activation functions")
+st.write(
+    "Each neuron computes z = w·a + b and passes it through an activation function f. In the"
+    " backward pass every neuron multiplies the gradient by its slope f′(z), so the shape of f′"
+    " decides how well gradients flow."
+)
+
+with error_boundary("the activation function plot"):
+    controls, chart = st.columns([1, 2], gap="large")
+    with controls:
+        name = st.selectbox(
+            "Activation",
+            HIDDEN_ACTIVATIONS,
+            format_func=lambda key: ACTIVATIONS[key].label,
+            key="activations_name",
+            bind="query-params",
+        )
+        z = st.slider(
+            "z (the neuron's input)",
+            -6.0,
+            6.0,
+            1.0,
+            0.1,
+            key="activations_z",
+            bind="query-params",
+        )
+        activation = ACTIVATIONS[name]
+        st.latex(activation.latex)
+        st.latex(activation.dlatex)
+        f_z, df_z = evaluate(name, z)
+        left, right = st.columns(2)
+        left.metric(f"f({format_number(z)})", format_number(f_z))
+        right.metric(f"f′({format_number(z)})", format_number(df_z))
+        st.caption(NOTES[name])
+    with chart:
+        st.plotly_chart(
+            activation_figure(name, z, **figure_size(400)),
+            key="activations_chart",
+            config={"displayModeBar": False},
+        )
+
+with st.expander("A note on softmax (output layers for several classes)"):
+    with error_boundary("the softmax example"):
+        st.latex(ACTIVATIONS["softmax"].latex)
+        probabilities = softmax_example()
+        z_text = ", ".join(format_number(v) for v in SOFTMAX_EXAMPLE_Z)
+        p_text = ", ".join(format_number(v) for v in probabilities)
+        st.markdown(
+            "Softmax turns a whole vector of scores into probabilities that are positive and sum"
+            f" to 1: for z = ({z_text}) it gives ({p_text}). Unlike the functions above it is not"
+            " applied to each unit separately: every output depends on every z, so its derivative"
+            " is a matrix,"
+        )
+        st.latex(ACTIVATIONS["softmax"].dlatex)
+        st.markdown(
+            "It is used only on the output layer, together with the cross-entropy loss. Then the"
+            " output delta simplifies to ŷ − y, exactly as for a sigmoid output with binary"
+            " cross-entropy."
+        )
+
+st.header("Vanishing gradients")
+st.write(
+    "Send a gradient back through a chain of one-unit layers, z_k = w·a_(k−1) + b. Each layer"
+    " multiplies it by f′(z_k). With sigmoid every factor is at most 0.25, so after 10 layers"
+    " less than a millionth is left; tanh shrinks more slowly, and ReLU passes it on unchanged"
+    " while its units are active."
+)
+with error_boundary("the vanishing-gradient chart"):
+    controls, chart = st.columns([1, 2], gap="large")
+    with controls:
+        n_layers = st.slider(
+            "Layers",
+            1,
+            MAX_CHAIN_LAYERS,
+            MAX_CHAIN_LAYERS,
+            key="activations_layers",
+            bind="query-params",
+        )
+        x = st.slider(
+            "Input x", -3.0, 3.0, 1.0, 0.1, key="activations_chain_x", bind="query-params"
+        )
+        w = st.slider(
+            "Weight w (every layer)",
+            -3.0,
+            3.0,
+            1.0,
+            0.1,
+            key="activations_chain_w",
+            bind="query-params",
+        )
+        chains = compare_activations(n_layers, x, w)
+        for key in STUDY_ACTIVATIONS:
+            st.metric(
+                f"{ACTIVATIONS[key].label}: product through {n_layers} layer(s)",
+                format_number(chains[key].product[-1]),
+            )
+    with chart:
+        st.plotly_chart(
+            vanishing_gradient_figure(chains, **figure_size(420)),
+            key="activations_vanishing_chart",
+            config={"displayModeBar": False},
+        )
+    st.caption(
+        "The weights multiply the gradient too (by w per layer): large weights can make up for"
+        " small slopes, or make gradients explode instead. Careful initialisation (Xavier, He)"
+        " keeps the product near 1."
+    )

@@ -1,5 +1,158 @@
-"""Placeholder until this page is built (see the open issues)."""
+"""Learning rate: the same network trained with several learning rates side by side, and the
+gradient-descent path of a one-neuron model over its loss surface."""
 
 import streamlit as st
 
-st.info("This page is being built.")
+from engine import limits
+from engine.activations import ACTIVATIONS
+from engine.descent import (
+    DEFAULT_LEARNING_RATES,
+    LEARNING_RATE_LABELS,
+    MAX_COMPARISON_EPOCHS,
+    MAX_PATH_STEPS,
+    NEURON_ACTIVATIONS,
+    NEURON_OPTIMUM,
+    compare_learning_rates,
+    descent_path,
+    loss_surface,
+)
+from pages.common import error_boundary
+from pages.learn_state import figure_size, last_valid
+from viz.format import format_number
+from viz.learn_charts import descent_contour_figure, learning_rate_figure
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def cached_runs(rates: tuple[float, ...], epochs: int):
+    """compare_learning_rates, cached: the same rates and epochs always give the same curves."""
+    return compare_learning_rates(rates, epochs)
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def cached_surface(activation: str):
+    return loss_surface(activation)
+
+
+st.title("The learning rate")
+st.write(
+    "Gradient descent moves every weight against its gradient: w ← w − η ∂L/∂w. The learning"
+    " rate η sets the step size. Too small and training crawls; too large and each step"
+    " overshoots, the loss jumps around or climbs; far too large and the weights blow up."
+)
+
+st.header("Several learning rates, one network")
+st.caption(
+    "A 1-8-1 network (tanh hidden units, linear output) fitted to 40 noisy points of a sine"
+    " curve, full batch, squared error. Every run starts from the same initial weights."
+)
+with error_boundary("the learning-rate comparison"):
+    columns = st.columns(len(DEFAULT_LEARNING_RATES) + 1)
+    rates = []
+    for index, (column, default, label) in enumerate(
+        zip(columns[:-1], DEFAULT_LEARNING_RATES, LEARNING_RATE_LABELS, strict=True)
+    ):
+        rates.append(
+            column.number_input(
+                f"η{index + 1} (default: {label})",
+                min_value=0.0001,
+                max_value=limits.MAX_LEARNING_RATE,
+                value=default,
+                step=0.05,
+                format="%.4f",
+                key=f"learning_rate_lr{index + 1}",
+                bind="query-params",
+            )
+        )
+    epochs = columns[-1].slider(
+        "Epochs",
+        10,
+        MAX_COMPARISON_EPOCHS,
+        150,
+        10,
+        key="learning_rate_epochs",
+        bind="query-params",
+    )
+    runs = last_valid(
+        "learning_rate_runs",
+        lambda: cached_runs(tuple(float(rate) for rate in rates), int(epochs)),
+        lambda: cached_runs(DEFAULT_LEARNING_RATES, 150),
+    )
+    labels = (
+        LEARNING_RATE_LABELS
+        if tuple(run.learning_rate for run in runs) == DEFAULT_LEARNING_RATES
+        else None
+    )
+    st.plotly_chart(
+        learning_rate_figure(runs, labels, **figure_size(420)),
+        key="learning_rate_curves",
+        config={"displayModeBar": False},
+    )
+    summary = st.columns(len(runs))
+    for column, run in zip(summary, runs, strict=True):
+        if run.diverged_at is not None:
+            column.metric(
+                f"η = {format_number(run.learning_rate)}",
+                "diverged",
+                f"at update {run.diverged_at}",
+                delta_color="off",
+            )
+        else:
+            column.metric(
+                f"η = {format_number(run.learning_rate)}: final loss", format_number(run.final_loss)
+            )
+
+st.header("One neuron: the loss surface and the path down it")
+st.write(
+    "A single neuron ŷ = f(w·x + b) has just two parameters, so its loss can be drawn as a"
+    " map over (w, b). Its five training points were made with w = 2, b = −3 (the star). Each"
+    " dot is one gradient-descent step from the start point; the steps are always at right"
+    " angles to the contour lines."
+)
+with error_boundary("the loss surface"):
+    controls, chart = st.columns([1, 2], gap="large")
+    with controls:
+        activation = st.selectbox(
+            "Activation f",
+            NEURON_ACTIVATIONS,
+            format_func=lambda key: ACTIVATIONS[key].label,
+            key="learning_rate_activation",
+            bind="query-params",
+        )
+        w0 = st.slider("Start w", -2.0, 6.0, -1.0, 0.1, key="learning_rate_w0", bind="query-params")
+        b0 = st.slider("Start b", -7.0, 1.0, 0.0, 0.1, key="learning_rate_b0", bind="query-params")
+        eta = st.number_input(
+            "Learning rate η",
+            0.001,
+            20.0,
+            0.1,
+            0.05,
+            format="%.3f",
+            key="learning_rate_eta",
+            bind="query-params",
+            help="For the linear neuron, try 0.1, 0.5 (zig-zag) and 0.6 (divergence).",
+        )
+        steps = st.slider(
+            "Steps", 1, MAX_PATH_STEPS, 50, key="learning_rate_steps", bind="query-params"
+        )
+        path = last_valid(
+            "learning_rate_path",
+            lambda: descent_path(activation, w0, b0, eta, steps),
+            lambda: descent_path(),
+        )
+        st.metric("Loss at the start", format_number(path.loss[0]))
+        st.metric(f"Loss after {path.w.size - 1} step(s)", format_number(path.loss[-1]))
+        st.caption(f"Last point: w = {format_number(path.w[-1])}, b = {format_number(path.b[-1])}.")
+        if path.diverged:
+            st.warning(
+                f"The path diverged after {path.w.size - 1} step(s): each step overshoots further"
+                " than the last. Lower the learning rate."
+            )
+    with chart:
+        activation_used = activation if activation in NEURON_ACTIVATIONS else "linear"
+        st.plotly_chart(
+            descent_contour_figure(
+                cached_surface(activation_used), path, NEURON_OPTIMUM, **figure_size(520)
+            ),
+            key="learning_rate_contour",
+            config={"displayModeBar": False},
+        )

@@ -3,7 +3,12 @@
 import numpy as np
 import pytest
 
-from engine.activation_study import compare_activations, derivative_products
+from engine.activation_study import (
+    compare_activations,
+    derivative_products,
+    evaluate,
+    softmax_example,
+)
 
 
 def test_products_follow_the_chain_by_hand():
@@ -48,3 +53,21 @@ def test_bad_settings_raise(kwargs):
     args = dict(activation="tanh") | kwargs
     with pytest.raises(ValueError):
         derivative_products(**args)
+
+
+def test_evaluate_gives_f_and_its_slope():
+    f_z, df_z = evaluate("sigmoid", 0.0)
+    assert (f_z, df_z) == pytest.approx((0.5, 0.25))
+    assert evaluate("relu", -2.0) == (0.0, 0.0)
+    eps = 1e-6
+    for name in ("tanh", "sigmoid", "leaky_relu", "linear"):
+        slope = (evaluate(name, 0.7 + eps)[0] - evaluate(name, 0.7 - eps)[0]) / (2 * eps)
+        assert evaluate(name, 0.7)[1] == pytest.approx(slope, abs=1e-6)
+    with pytest.raises(ValueError):
+        evaluate("sigmoid", float("nan"))
+
+
+def test_softmax_example_is_a_probability_vector():
+    p = softmax_example((2.0, 1.0, 0.1))
+    assert p.sum() == pytest.approx(1.0)
+    assert p == pytest.approx(np.exp([2.0, 1.0, 0.1]) / np.exp([2.0, 1.0, 0.1]).sum())

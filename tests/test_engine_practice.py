@@ -5,7 +5,15 @@ import pytest
 
 from engine import Network, numerical_gradients
 from engine.activations import get_activation
-from engine.practice import EXERCISE_KINDS, check_answer, generate_exercise, parse_number
+from engine.practice import (
+    EXERCISE_KINDS,
+    MAX_SCORED_EXERCISES,
+    check_answer,
+    generate_exercise,
+    parse_number,
+    record_outcome,
+    score,
+)
 
 
 def test_same_seed_gives_same_exercise():
@@ -152,3 +160,39 @@ def test_updated_weight_is_judged_against_the_size_of_the_update():
     change = e.answer - old
     assert e.check(repr(e.answer + 0.005 * change)).correct
     assert not e.check(repr(e.answer + 0.5 * change)).correct
+
+
+# --- the session score ---------------------------------------------------------------------
+
+
+def test_score_counts_solved_and_tried_exercises():
+    right, wrong = check_answer("1", 1.0), check_answer("2", 1.0)
+    outcomes = record_outcome({}, "a", wrong)
+    assert score(outcomes) == (0, 1)
+    outcomes = record_outcome(outcomes, "a", right)  # a second try that is right solves it
+    assert score(outcomes) == (1, 1)
+    outcomes = record_outcome(outcomes, "a", wrong)  # solved stays solved
+    outcomes = record_outcome(outcomes, "b", right)
+    assert score(outcomes) == (2, 2)
+
+
+def test_revealing_first_means_not_solved():
+    outcomes = record_outcome({}, "a", revealed=True)
+    outcomes = record_outcome(outcomes, "a", check_answer("1", 1.0))
+    assert score(outcomes) == (0, 1)
+
+
+def test_empty_and_invalid_input_do_not_count():
+    outcomes = record_outcome({}, "a", check_answer("", 1.0))
+    outcomes = record_outcome(outcomes, "a", check_answer("abc", 1.0))
+    assert score(outcomes) == (0, 0)
+
+
+def test_record_outcome_does_not_modify_its_input_and_stays_bounded():
+    original = {"a": "attempted"}
+    record_outcome(original, "a", check_answer("1", 1.0))
+    assert original == {"a": "attempted"}
+    outcomes: dict[str, str] = {}
+    for index in range(MAX_SCORED_EXERCISES + 20):
+        outcomes = record_outcome(outcomes, str(index), check_answer("1", 1.0))
+    assert len(outcomes) == MAX_SCORED_EXERCISES

@@ -248,3 +248,58 @@ def _hover(node: Node, grad: float | None, tied: bool) -> str:
 def activation_label(activation: str) -> str:
     """The name of the activation for captions."""
     return get_activation(activation).label
+
+
+def step_explanation(graph: ChainGraph, n_steps: int) -> str:
+    """Markdown saying what backward step `n_steps` did (0: the seed dL/dL = 1)."""
+    n_steps = max(0, min(int(n_steps), graph.n_steps))
+    if n_steps == 0:
+        return (
+            "**Start.** The forward pass has filled in every value. The backward pass starts at"
+            " the loss with ∂L/∂L = 1; press **Next** to send it back one node at a time."
+        )
+    step = graph.steps[n_steps - 1]
+    node = graph.node(step.node)
+    name = node_caption(node, graph.tied)
+    lines = [
+        f"**Step {n_steps} of {graph.n_steps}: node {node_formula(node, graph.tied)}.** Its"
+        f" gradient is complete: ∂L/∂{name} = {format_number(step.upstream)}. It multiplies"
+        " it by its local derivative towards each input:"
+    ]
+    for c in step.contributions:
+        parent = node_caption(graph.node(c.parent), graph.tied)
+        line = (
+            f"- to **{parent}**: {format_number(step.upstream)} × ∂{name}/∂{parent}"
+            f" ({format_number(c.local_grad)}) = {format_number(c.amount)}"
+        )
+        if c.accumulates:
+            line += (
+                f". **{parent} feeds two places, so the gradients add up:**"
+                f" {format_number(c.before)} + {format_number(c.amount)}"
+                f" = {format_number(c.after)}"
+            )
+        lines.append(line)
+    if n_steps == graph.n_steps:
+        lines.append("")
+        lines.append("The backward pass is complete: every parameter now has its gradient.")
+    return "\n".join(lines)
+
+
+def node_rows(graph: ChainGraph, n_steps: int) -> list[dict[str, str]]:
+    """One row per node: its formula, value and gradient so far (as text), forward order."""
+    grads = graph.gradients_after(n_steps)
+    rows = []
+    for node in graph.nodes:
+        grad = grads[node.id]
+        if node.op == "target":
+            grad_text = "constant"
+        else:
+            grad_text = PENDING if grad is None else format_number(grad)
+        rows.append(
+            {
+                "node": node_formula(node, graph.tied),
+                "value": format_number(node.value),
+                "∂L/∂node": grad_text,
+            }
+        )
+    return rows
