@@ -1,0 +1,177 @@
+"""The router (app.py) and what it adds to every page: presenter mode, share link, URL notes.
+
+AppTest note: with a folder named `pages/` next to app.py, Streamlit treats a run that starts
+before any `st.navigation` call as an old-style pages-folder app, and AppTest resets that flag
+before every run, so from the second run on it would execute the page file without app.py.
+A real server resets the flag only once per process (see tests/e2e/test_cold_start.py for that
+first-run effect). `app_test()` makes AppTest behave like a running server.
+"""
+
+import ast
+from pathlib import Path
+from unittest import mock
+
+import pytest
+import streamlit.testing.v1.app_test as app_test_module
+from streamlit.runtime.pages_manager import PagesManager
+from streamlit.testing.v1 import AppTest
+
+from pages import common
+
+ROOT = Path(__file__).resolve().parents[1]
+APP = ROOT / "app.py"
+
+
+class _ServerLikePagesManager(PagesManager):
+    """A PagesManager that, like a running server after its first run, uses st.navigation."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        PagesManager.uses_pages_directory = False
+
+
+class ServerLikeAppTest(AppTest):
+    """AppTest whose every run goes through app.py's st.navigation, as on a running server."""
+
+    def _run(self, *args, **kwargs):
+        with mock.patch.object(app_test_module, "PagesManager", _ServerLikePagesManager):
+            return super()._run(*args, **kwargs)
+
+
+def app_test(query_params: dict[str, str] | None = None, timeout: float = 30) -> AppTest:
+    """An AppTest of app.py (not yet run), optionally opened with URL query parameters."""
+    at = ServerLikeAppTest(str(APP), default_timeout=timeout)
+    for key, value in (query_params or {}).items():
+        at.query_params[key] = value
+    return at
+
+
+def router_pages() -> list[str]:
+    """The page files app.py routes to, read from its st.Page(...) calls, e.g. 'pages/home.py'."""
+    tree = ast.parse(APP.read_text())
+    return [
+        node.args[0].value
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call)
+        and getattr(node.func, "attr", None) == "Page"
+        and node.args
+        and isinstance(node.args[0], ast.Constant)
+    ]
+
+
+def tracebacks(at: AppTest) -> list[str]:
+    """Texts of elements that show a traceback or an exception."""
+    found = [str(e.value)[:300] for e in at.exception]
+    for kind in ("markdown", "error", "warning", "info", "code", "text", "caption"):
+        for element in at.get(kind):
+            text = str(getattr(element, "value", ""))
+            if "Traceback" in text:
+                found.append(text[:300])
+    return found
+
+
+def test_router_lists_existing_page_files_with_unique_url_paths():
+    pages = router_pages()
+    assert len(pages) >= 7
+    for page in pages:
+        assert (ROOT / page).is_file(), page
+    assert len(set(pages)) == len(pages)
+    url_paths = [
+        node.value.value
+        for node in ast.walk(ast.parse(APP.read_text()))
+        if isinstance(node, ast.keyword) and node.arg == "url_path"
+    ]
+    assert len(set(url_paths)) == len(url_paths) == len(pages) - 1  # the default page has none
+
+
+@pytest.mark.parametrize("page", router_pages())
+def test_every_page_runs_without_exception_and_keeps_the_top_bar(page):
+    at = app_test().run()
+    at.switch_page(page).run()
+    assert not tracebacks(at), tracebacks(at)
+    assert at.toggle(key="presenter").value is False
+    at.run()  # a second run of the same page, as after any click
+    assert not tracebacks(at), tracebacks(at)
+    assert [t.key for t in at.toggle if t.key == "presenter"] == ["presenter"]
+
+
+def test_presenter_is_off_by_default_and_adds_no_css():
+    at = app_test().run()
+    assert at.session_state["presenter"] is False
+    assert len(at.get("html")) == 0
+
+
+def test_presenter_query_param_turns_presenter_mode_on_with_its_css():
+    at = app_test({"presenter": "true"}).run()
+    assert at.session_state["presenter"] is True
+    css = [element.proto.body for element in at.get("html")]
+    assert css == [common._PRESENTER_CSS]
+    assert 'data-testid="stSidebar"' in css[0] and "display: none" in css[0]
+    assert not at.warning
+
+
+def test_presenter_toggle_turns_it_on_and_off_and_survives_a_page_switch():
+    at = app_test().run()
+    at.toggle(key="presenter").set_value(True).run()
+    assert at.session_state["presenter"] is True and len(at.get("html")) == 1
+    at.switch_page("pages/step_by_step.py").run()
+    assert at.session_state["presenter"] is True and len(at.get("html")) == 1
+    at.toggle(key="presenter").set_value(False).run()
+    assert at.session_state["presenter"] is False and len(at.get("html")) == 0
+
+
+@pytest.mark.parametrize("value", ["maybe", "", "1e309", "<script>alert(1)</script>"])
+def test_malformed_presenter_param_is_ignored_with_a_visible_note(value):
+    at = app_test({"presenter": value}).run()
+    assert not tracebacks(at)
+    assert at.session_state["presenter"] is False
+    notes = [w.value for w in at.warning if "presenter" in w.value]
+    assert len(notes) == 1 and "ignored" in notes[0]
+    assert "<script>" not in notes[0]
+
+
+def test_unknown_query_params_are_left_alone_without_a_note():
+    at = app_test({"utm_source": "newsletter"}).run()
+    assert not tracebacks(at) and not at.warning
+
+
+def test_share_link_carries_the_bound_settings():
+    at = app_test({"presenter": "true"}).run()
+    links = [code.value for code in at.code if "presenter=" in code.value]
+    assert links == ["?presenter=true"]  # AppTest has no browser URL; a server prefixes it
+
+
+def test_build_view_url_encodes_values_and_drops_oversized_ones():
+    url = common.build_view_url(
+        "http://host/step", {"step_lr": "0.5", "tags": ["a b", "c&d"], "junk": "x" * 500}
+    )
+    assert url == "http://host/step?step_lr=0.5&tags=a+b&tags=c%26d"
+    assert common.build_view_url("http://host/", {}) == "http://host/"
+    assert common.build_view_url(None, {"a": "1"}) == "?a=1"
+
+
+@pytest.mark.parametrize(
+    ("raw", "value", "matches"),
+    [
+        (["true"], True, True),
+        (["True"], True, True),
+        (["maybe"], False, False),
+        (["3"], 3, True),
+        (["3.0"], 3, True),
+        (["99"], 4, False),
+        (["abc"], 0.5, False),
+        (["tanh"], "tanh", True),
+        (["evil"], "tanh", False),
+        (["a", "b"], ["a", "b"], True),
+        (["a", "b"], "a", False),
+    ],
+)
+def test_url_value_matches_what_the_widget_accepted(raw, value, matches):
+    assert common._url_value_matches(raw, value) is matches
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"), [(0.5, 0.5), (-3.0, 0.0), (7.0, 1.0), (float("nan"), 0.0)]
+)
+def test_clamp_with_note_keeps_values_within_bounds(value, expected):
+    assert common.clamp_with_note("x", value, 0.0, 1.0) == expected
