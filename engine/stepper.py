@@ -27,7 +27,8 @@ MAX_TABLE_ROWS = 16  # examples in the step-by-step explorer's editable input ta
 CUSTOM = "custom"
 SCENARIO_NAMES = (*PRESETS, CUSTOM)
 DIVERGED_MESSAGE = (
-    "This step diverged: the loss or an updated weight is no longer a finite number. The"
+    "This step diverged: the loss or an updated weight is no longer a finite number (or is"
+    f" beyond {limits.MAX_ABS_VALUE:g} in magnitude, where the explorer stops). The"
     " learning rate ({lr}) is too large for these weights. Lower the learning rate, press"
     " 'Undo step' to go back to the weights before the last update, or press 'Reset'."
 )
@@ -186,7 +187,7 @@ def apply_update(state: StepperState, trace: StepTrace, loss_after: float) -> St
     `trace` must be the step computed from `state`'s parameters; `loss_after` is the loss of
     the updated parameters (for the history). Raises ValueError if the step diverged.
     """
-    if not trace.finite or not math.isfinite(loss_after):
+    if not _step_is_usable(trace) or not math.isfinite(loss_after):
         raise ValueError(DIVERGED_MESSAGE.format(lr=trace.learning_rate))
     undo = (state.undo + ((state.weights, state.biases),))[-MAX_HISTORY:]
     history = (state.history + ((state.step + 1, float(loss_after)),))[-MAX_HISTORY:]
@@ -205,9 +206,12 @@ def next_training_step(
 ) -> StepperState:
     """Compute this step on (X, Y) from the current parameters and take its update."""
     net = network(state, activations, loss)
-    trace = net.train_step(X, Y, learning_rate)
+    trace = net.compute_trace(X, Y, learning_rate)
+    if not _step_is_usable(trace):
+        raise ValueError(DIVERGED_MESSAGE.format(lr=learning_rate))
+    net.apply(trace)
     with np.errstate(all="ignore"):
-        loss_after = net.loss_value(X, Y) if trace.finite else float("nan")
+        loss_after = net.loss_value(X, Y)
     return apply_update(state, trace, loss_after)
 
 
@@ -222,9 +226,18 @@ def undo_step(state: StepperState) -> StepperState:
     )
 
 
+def _step_is_usable(trace: StepTrace) -> bool:
+    """Finite, and every updated parameter within the caps a visitor's own values obey."""
+    return trace.finite and all(
+        np.max(np.abs(layer.W_new)) <= limits.MAX_ABS_VALUE
+        and np.max(np.abs(layer.b_new)) <= limits.MAX_ABS_VALUE
+        for layer in trace.layers
+    )
+
+
 def diverged_message(trace: StepTrace) -> str | None:
-    """Why this step cannot be taken (and how to recover), or None when it is finite."""
-    return None if trace.finite else DIVERGED_MESSAGE.format(lr=trace.learning_rate)
+    """Why this step cannot be taken (and how to recover), or None when it can."""
+    return None if _step_is_usable(trace) else DIVERGED_MESSAGE.format(lr=trace.learning_rate)
 
 
 def output_delta_is_simplified(loss: str, layer_index: int, n_weight_layers: int) -> bool:

@@ -373,7 +373,7 @@ def _show_equations(equations) -> None:
 
 def _equation_panel(trace, phase, sample, weight):
     """Equation controls and equations of the current phase; returns the equations shown."""
-    st.subheader(phase.title)
+    st.markdown(f"#### {phase.title}")
     if phase.kind == UPDATE:
         layer, unit, source = weight[0] + 1, weight[1], weight[2]
         st.caption(
@@ -485,14 +485,37 @@ def _export(trace, state, net, X, Y, lr, equations):
     st.code(snippet, language="python")
 
 
+def _batch_controls(where, n_rows: int) -> tuple[bool, int]:
+    """Batch toggle and example picker (only when there is more than one example)."""
+    if n_rows <= 1:
+        return False, 0
+    batch = where.toggle(
+        "Batch mode", key="step_batch", bind="query-params",
+        help="Use all rows at once: the loss and the gradient are the mean over the batch.",
+    )  # fmt: skip
+    row = where.number_input(
+        "Example shown" if batch else "Example", 1, n_rows, 1, key="step_row",
+        bind="query-params",
+    )  # fmt: skip
+    return batch, int(row) - 1
+
+
+def _sync_url(state, edited: bool, tables) -> None:
+    """Reflect the phase, completed steps and edited tables in the URL (defaults left out)."""
+    if edited:
+        st.query_params[DATA_PARAM] = stepper.encode_tables(*tables)
+    else:
+        st.query_params.pop(DATA_PARAM, None)
+    for key, value in ((PHASE_PARAM, state.phase), (STEPS_PARAM, state.step)):
+        if value == 0:
+            st.query_params.pop(key, None)
+        else:
+            st.query_params[key] = str(value)
+
+
 def main() -> None:
     presenting = presenter_mode()
-    st.title("Step by step")
-    st.caption(
-        "One training step of a real network, split into its phases: forward through each"
-        " layer, the loss, backward from the output, and the update. Use Next / Previous (or"
-        " the → / ← keys)."
-    )
+    st.markdown("### Step by step")
     top = st.columns([3, 2, 2, 2])
     preset = top[0].selectbox(
         "Scenario", stepper.SCENARIO_NAMES, format_func=PRESET_TITLES.get,
@@ -510,52 +533,26 @@ def main() -> None:
         )  # fmt: skip
     custom = None
     if preset == stepper.CUSTOM:
-        with st.expander("Build the network", expanded=True):
+        with st.expander("Build the network: layers, units, activations, loss", expanded=True):
             custom = _custom_config()
     signature, scenario = _scenario(preset, int(seed), custom)
-    st.caption(scenario.description)
-    tables, edited = _start_tables(scenario, signature)
-    X_all, Y_all, W_start, b_start = tables
-    if edited:
-        st.query_params[DATA_PARAM] = stepper.encode_tables(X_all, Y_all, W_start, b_start)
-    elif DATA_PARAM in st.query_params:
-        del st.query_params[DATA_PARAM]
-
+    graph_col, side_col = st.columns([3, 2] if not presenting else [1, 1])
+    tables_area = st.container()
+    with tables_area:
+        tables, edited = _start_tables(scenario, signature)
+    X_all, Y_all, W_start, _ = tables
     n_rows = X_all.shape[0]
-    batch = False
-    sample_row = 0
-    if n_rows > 1:
-        batch = top[3].toggle(
-            "Batch mode", key="step_batch", bind="query-params",
-            help="Use all rows at once: the loss and the gradient are the mean over the batch.",
-        )  # fmt: skip
-        sample_row = (
-            top[3].number_input(
-                "Example shown" if batch else "Example", 1, n_rows, 1, key="step_row",
-                bind="query-params",
-            ) - 1
-        )  # fmt: skip
-    if batch:
-        X, Y = X_all, Y_all
-        st.info(
-            f"Batch mode: all {n_rows} examples go through the network together. The loss is"
-            f" the mean over the batch, so every gradient is the mean of the {n_rows}"
-            " per-example gradients (each delta carries a factor 1/N)."
-        )
-    else:
-        X, Y = X_all[sample_row : sample_row + 1], Y_all[sample_row : sample_row + 1]
-        if n_rows > 1:
-            st.caption(
-                f"Single-example mode: example {sample_row + 1} of {n_rows}. Switch on batch"
-                " mode to use all of them."
-            )
-
+    batch, sample_row = _batch_controls(top[3], n_rows)
+    X, Y = (X_all, Y_all) if batch else (X_all[sample_row : sample_row + 1],
+                                        Y_all[sample_row : sample_row + 1])  # fmt: skip
     sequence = phase_sequence(len(W_start))
     state = _ensure_state(signature, scenario, tables, edited, sequence, X, Y, lr)
-    for note in st.session_state.pop(URL_NOTES, []):
-        st.warning(note, icon=":material/link_off:")
-    strip = st.container()
-    state = _controls(state, scenario, sequence, X, Y, lr)
+
+    with side_col:
+        strip = st.container()
+        state = _controls(state, scenario, sequence, X, Y, lr)
+        for note in st.session_state.pop(URL_NOTES, []):
+            st.warning(note, icon=":material/link_off:")
     net = stepper.network(state, scenario.network.activations, scenario.network.loss)
     trace = net.compute_trace(X, Y, lr)
     phase = sequence[state.phase]
@@ -563,18 +560,7 @@ def main() -> None:
         f"**Training step {state.step + 1}** · phase {state.phase + 1} of {len(sequence)}  \n"
         + progress_strip(sequence, state.phase)
     )
-    diverged = stepper.diverged_message(trace)
-    if diverged:
-        st.warning(diverged, icon=":material/warning:")
-
-    if state.phase == 0:
-        st.query_params.pop(PHASE_PARAM, None)
-    else:
-        st.query_params[PHASE_PARAM] = str(state.phase)
-    if state.step == 0:
-        st.query_params.pop(STEPS_PARAM, None)
-    else:
-        st.query_params[STEPS_PARAM] = str(state.step)
+    _sync_url(state, edited, tables)
 
     layer_sizes = net.layer_sizes
     shown_sample = sample_row if batch else 0
@@ -584,7 +570,6 @@ def main() -> None:
         for row in range(layer_sizes[layer + 1])
         for col in range(layer_sizes[layer])
     ]
-    graph_col, eq_col = st.columns([3, 2] if not presenting else [1, 1])
     with graph_col:
         view = phase_view(trace, phase, sample=shown_sample)
         picked = st.session_state.get("step_weight_pick")
@@ -602,16 +587,31 @@ def main() -> None:
         _sync_click(event, layer_sizes)
         shown = "delta" if phase.kind == BACKWARD else "a"
         edges = {FORWARD: "w", LOSS: "w", BACKWARD: "dL/dw", UPDATE: "new w"}[phase.kind]
-        sample_note = f" for example {sample_row + 1} of the batch" if batch else ""
+        sample_note = f" of example {sample_row + 1}" if n_rows > 1 else ""
         st.caption(
-            f"Nodes show {shown}{sample_note}; edges show {edges} (width: size, colour and"
-            " line style: sign — solid blue positive, dashed red negative); the small squares"
-            " are the biases. Hover for exact values; click an edge's marker to inspect it."
+            f"{scenario.description} Nodes show {shown}{sample_note}; edges show {edges}"
+            " (width: size; colour and line style: sign, solid blue positive, dashed red"
+            " negative); small squares are biases. Hover for exact values; click an edge's"
+            " marker to inspect it."
         )
+        if batch:
+            st.info(
+                f"Batch mode: all {n_rows} examples go through the network together. The loss"
+                f" is the mean over the batch, so every gradient is the mean of the {n_rows}"
+                " per-example gradients (each delta carries a factor 1/N)."
+            )
+        elif n_rows > 1:
+            st.caption(
+                f"Single-example mode: example {sample_row + 1} of {n_rows}. Switch on batch"
+                " mode to use all of them."
+            )
     weight = st.session_state.get("step_weight_pick")
     if weight not in weights_list:
         weight = (len(layer_sizes) - 2, 0, 0)
-    with eq_col:
+    with side_col:
+        diverged = stepper.diverged_message(trace)
+        if diverged:
+            st.warning(diverged, icon=":material/warning:")
         equations = _equation_panel(trace, phase, shown_sample, weight)
 
     inspector_tab, matrix_tab, history_tab, export_tab = st.tabs(

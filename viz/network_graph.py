@@ -32,7 +32,6 @@ NODE_FILL = "#f4f4f4"  # light fill with dark text: readable on light and dark b
 NODE_TEXT = "#111111"
 NODE_LINE = "#555555"
 HIGHLIGHT_LINE = "#e69f00"  # Okabe-Ito orange
-BIAS_OFFSET = 0.16  # x offset of a unit's bias marker, in layer widths
 LABEL_EDGE_LIMIT = 24  # edges get a value label only when the network has at most this many
 
 KIND_WEIGHT, KIND_BIAS, KIND_NODE = 0, 1, 2  # last column of every point's customdata
@@ -233,13 +232,16 @@ def network_figure(
     )
     bias_opacity = []
     show_bias_text = max_units <= 6
+    # The bias square sits just above its unit: node radius plus a few pixels, in data units.
+    px_per_unit = (height - 20) / (max_units + 0.8)
+    bias_lift = (node_size / 2 + 7) / px_per_unit
     for layer in range(n_layers - 1):
         for row in range(layer_sizes[layer + 1]):
             x, y = pos[(layer + 1, row)]
             value = float(bias_values[layer][row])
             finite = np.isfinite(value)
-            bias_x.append(x - BIAS_OFFSET)
-            bias_y.append(y + 0.28 * min(1.0, 4 / max_units))
+            bias_x.append(x)
+            bias_y.append(y + bias_lift)
             bias_c.append(value if finite else 0.0)
             bias_data.append((layer, row, -1, KIND_BIAS))
             bias_symbol.append("square" if (not finite or value >= 0) else "square-x")
@@ -261,7 +263,7 @@ def network_figure(
             y=np.asarray(bias_y),
             mode="markers+text" if show_bias_text else "markers",
             text=np.asarray(bias_text, dtype=object),
-            textposition="top left",
+            textposition="middle right",
             textfont={"size": text_size},
             customdata=np.asarray(bias_data),
             hovertext=np.asarray(bias_hover_text, dtype=object),
@@ -352,8 +354,9 @@ def network_figure(
         )
 
     annotations = _annotations(
-        layer_sizes, pos, activations, input_names, output_names, font_size, highlight_layer
-    )
+        layer_sizes, pos, activations, input_names, output_names, font_size, highlight_layer,
+        node_size,
+    )  # fmt: skip
     half = (max_units - 1) / 2.0
     fig = go.Figure(data=traces)
     fig.update_layout(
@@ -361,7 +364,7 @@ def network_figure(
         margin={"l": 10, "r": 10, "t": 10, "b": 10},
         xaxis={
             "visible": False,
-            "range": [-0.45, n_layers - 1 + 0.45],
+            "range": [-0.6, n_layers - 1 + 0.6],
             "fixedrange": False,
         },
         yaxis={"visible": False, "range": [-half - 1.1, half + 0.7]},
@@ -385,7 +388,9 @@ def _unit_name(layer, unit, n_layers, input_names, output_names) -> str:
     return f"unit {unit + 1} of layer {layer}"
 
 
-def _annotations(layer_sizes, pos, activations, input_names, output_names, font_size, highlight):
+def _annotations(
+    layer_sizes, pos, activations, input_names, output_names, font_size, highlight, node_size
+):
     n_layers = len(layer_sizes)
     bottom = -(max(layer_sizes) - 1) / 2.0 - 0.75
     notes = []
@@ -400,9 +405,10 @@ def _annotations(layer_sizes, pos, activations, input_names, output_names, font_
                 "font": {"size": font_size},
             }
         )
+    gap = node_size / 2 + 4  # pixels between a unit's edge and its name
     for names, layer, shift, anchor in (
-        (input_names, 0, -0.1, "right"),
-        (output_names, n_layers - 1, 0.1, "left"),
+        (input_names, 0, -gap, "right"),
+        (output_names, n_layers - 1, gap, "left"),
     ):
         if names is None:
             continue
@@ -410,7 +416,8 @@ def _annotations(layer_sizes, pos, activations, input_names, output_names, font_
             x, y = pos[(layer, unit)]
             notes.append(
                 {
-                    "x": x + shift,
+                    "x": x,
+                    "xshift": shift,
                     "y": y,
                     "text": str(names[unit]),
                     "showarrow": False,
