@@ -83,15 +83,16 @@ with error_boundary("the computational graph"):
         "chain_rule_graph", lambda: build_graph(settings), lambda: build_graph(GraphSettings())
     )
 
-    buttons = st.columns([1, 1, 1, 1, 4])
-    buttons[0].button(
+    button_area, slider_area = st.columns([3, 2], vertical_alignment="bottom")
+    row = button_area.container(horizontal=True)
+    row.button(
         "Restart",
         on_click=_set_step,
         args=(0,),
         key="chain_rule_restart",
         icon=":material/first_page:",
     )
-    buttons[1].button(
+    row.button(
         "Back",
         on_click=_shift_step,
         args=(-1,),
@@ -99,7 +100,7 @@ with error_boundary("the computational graph"):
         icon=":material/chevron_left:",
         shortcut="Left",
     )
-    buttons[2].button(
+    row.button(
         "Next",
         on_click=_shift_step,
         args=(1,),
@@ -108,14 +109,14 @@ with error_boundary("the computational graph"):
         shortcut="Right",
         type="primary",
     )
-    buttons[3].button(
+    row.button(
         "Show all",
         on_click=_set_step,
         args=(N_STEPS,),
         key="chain_rule_all",
         icon=":material/last_page:",
     )
-    n_steps = buttons[4].slider(
+    n_steps = slider_area.slider(
         "Backward step",
         0,
         graph.n_steps,

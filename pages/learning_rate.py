@@ -105,8 +105,8 @@ st.header("One neuron: the loss surface and the path down it")
 st.write(
     "A single neuron ŷ = f(w·x + b) has just two parameters, so its loss can be drawn as a"
     " map over (w, b). Its five training points were made with w = 2, b = −3 (the star). Each"
-    " dot is one gradient-descent step from the start point; the steps are always at right"
-    " angles to the contour lines."
+    " dot is one gradient-descent step from the start point: each step goes straight downhill"
+    " from where it stands, across the contour lines."
 )
 with error_boundary("the loss surface"):
     controls, chart = st.columns([1, 2], gap="large")

@@ -47,7 +47,7 @@ st.title("Practice")
 exercises_tab, cards_tab = st.tabs(["Exercises", "Flashcards"])
 
 with exercises_tab, error_boundary("the exercise"):
-    top = st.columns([2, 2, 1, 2], vertical_alignment="bottom")
+    top = st.columns([2, 2, 1.5, 1.5], vertical_alignment="bottom")
     seed = top[0].number_input(
         "Exercise number",
         0,
@@ -73,12 +73,7 @@ with exercises_tab, error_boundary("the exercise"):
         type="primary",
         icon=":material/casino:",
     )
-    solved, tried = score(st.session_state.get(OUTCOMES, {}))
-    top[3].metric(
-        "Score this session",
-        f"{solved} / {tried}",
-        help="Exercises solved (before looking at the solution) out of those tried.",
-    )
+    score_slot = top[3].empty()  # filled last, after this run's check or reveal is counted
 
     kind = None if kind_choice == ANY_KIND else kind_choice
     exercise = last_valid(
@@ -125,6 +120,13 @@ with exercises_tab, error_boundary("the exercise"):
             for sentence, equation in solution_steps(exercise):
                 st.markdown(sentence)
                 st.latex(equation)
+
+    solved, tried = score(st.session_state.get(OUTCOMES, {}))
+    score_slot.metric(
+        "Score this session",
+        f"{solved} / {tried}",
+        help="Exercises solved (before looking at the solution) out of those tried.",
+    )
 
 with cards_tab, error_boundary("the flashcards"):
     cards = load_flashcards()

@@ -177,16 +177,6 @@ def graph_figure(
         },
         {
             "type": "scatter",
-            "x": mid_x,
-            "y": mid_y,
-            "mode": "text",
-            "text": mid_text,
-            "textfont": {"color": ACTIVE_COLOR, "size": font_size},
-            "hoverinfo": "skip",
-            "showlegend": False,
-        },
-        {
-            "type": "scatter",
             "x": xs,
             "y": ys,
             "mode": "markers+text",
@@ -230,6 +220,19 @@ def graph_figure(
             "plot_bgcolor": "white",
             "uirevision": "chain-rule",
             "dragmode": False,
+            "annotations": [  # the local derivative on each edge the gradient flows back along
+                {
+                    "x": x,
+                    "y": y,
+                    "text": text,
+                    "showarrow": False,
+                    "font": {"color": ACTIVE_COLOR, "size": font_size},
+                    "bgcolor": "rgba(255,255,255,0.9)",
+                    "bordercolor": ACTIVE_COLOR,
+                    "borderpad": 2,
+                }
+                for x, y, text in zip(mid_x, mid_y, mid_text, strict=True)
+            ],
         },
     )
 

@@ -76,7 +76,7 @@ def activation_figure(
                 f"f({format_number(z)}) = {format_number(f_z)}",
                 f"f′({format_number(z)}) = {format_number(df_z)}",
             ],
-            "textposition": ["top left", "bottom right"],
+            "textposition": ["top left", "top right"],
             "showlegend": False,
             "hoverinfo": "text",
         },
@@ -138,7 +138,7 @@ def vanishing_gradient_figure(
     return go.Figure(
         data=traces,
         layout=_layout(
-            "Product of f′(z) through the layers (the factor a gradient is multiplied by)",
+            "Product of f′(z) through the layers",
             height,
             font_size,
             xaxis={

@@ -64,6 +64,7 @@ def question_markdown(exercise: Exercise) -> str:
         "",
         f"$$x = {_vector(t.X[0])},\\quad y = {_vector(t.Y[0])},\\quad"
         f" W^{{(1)}} = {_matrix(hidden.W)},\\quad b^{{(1)}} = {_vector(hidden.b)},$$",
+        "",
         f"$$W^{{(2)}} = {_matrix(output.W)},\\quad b^{{(2)}} = {_vector(output.b)},\\quad"
         f" \\eta = {_n(t.learning_rate)}.$$",
         "",
