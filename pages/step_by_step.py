@@ -31,6 +31,7 @@ TABLES = "_step_tables"
 CLICK = "_step_click"
 RESTORES = "_step_restores"
 URL_NOTES = "_step_url_notes"
+STEP_ERROR = "_step_error"
 # Query parameters that are not widgets: the phase, completed steps and edited tables.
 PHASE_PARAM, STEPS_PARAM, DATA_PARAM = "step_phase", "step_n", "step_data"
 
@@ -308,44 +309,66 @@ def _ensure_state(signature, scenario, tables, edited, sequence, X, Y, lr):
     return state
 
 
-def _controls(state, scenario, sequence, X, Y, lr):
-    """Previous / Next / Finish / Next training step / Undo / Reset; returns the new state."""
-    net = scenario.network
-    last = len(sequence) - 1
-    with st.container(horizontal=True):
-        previous = st.button(
-            "Previous", key="step_prev", shortcut="Left", icon=":material/arrow_back:",
-            disabled=state.phase == 0,
-        )  # fmt: skip
-        advance = st.button(
-            "Next", key="step_next", shortcut="Right", icon=":material/arrow_forward:",
-            type="primary",
-        )  # fmt: skip
-        finish = st.button("Finish this step", key="step_finish", disabled=state.phase == last)
-        train = st.button("Next training step", key="step_train", icon=":material/skip_next:")
-        undo = st.button(
-            "Undo step", key="step_undo", icon=":material/undo:", disabled=not state.undo
-        )
-        reset = st.button("Reset", key="step_reset", icon=":material/restart_alt:")
+def _act(action: str, n_phases: int, activations, loss: str, X, Y, lr: float) -> None:
+    """Button callback: move the stepper before the page is drawn, so every button and figure
+    of this run shows the new state. A refused step leaves its message for the page."""
+    state = st.session_state.get(STATE)
+    if state is None:
+        return
     try:
-        if previous:
+        if action == "previous":
             state = stepper.previous_phase(state)
-        elif advance and state.phase < last:
-            state = stepper.next_phase(state, len(sequence))
-        elif (advance and state.phase == last) or train:
-            state = stepper.next_training_step(state, net.activations, net.loss, X, Y, lr)
-        elif finish:
-            state = stepper.finish_step(state, len(sequence))
-        elif undo:
+        elif action == "next" and state.phase < n_phases - 1:
+            state = stepper.next_phase(state, n_phases)
+        elif action in ("next", "train"):
+            state = stepper.next_training_step(state, activations, loss, X, Y, lr)
+        elif action == "finish":
+            state = stepper.finish_step(state, n_phases)
+        elif action == "undo":
             state = stepper.undo_step(state)
-        elif reset:
-            origin = st.session_state[ORIGIN]
-            _, _, W, b = origin[1]
+        elif action == "reset":
+            _, _, W, b = st.session_state[ORIGIN][1]
             state = stepper.start(W, b, state.history[0][1] if state.history else 0.0)
     except ValueError as error:
-        st.error(str(error), icon=":material/warning:")
+        st.session_state[STEP_ERROR] = str(error)
+        return
     st.session_state[STATE] = state
-    return state
+
+
+def _controls(state, scenario, sequence, X, Y, lr) -> None:
+    """Previous / Next / Finish / Next training step / Undo / Reset (state moves in _act)."""
+    net = scenario.network
+    last = len(sequence) - 1
+    args = (len(sequence), tuple(net.activations), net.loss, X, Y, lr)
+    with st.container(horizontal=True):
+        st.button(
+            "Previous", key="step_prev", shortcut="Left", icon=":material/arrow_back:",
+            disabled=state.phase == 0, on_click=_act, args=("previous", *args),
+        )  # fmt: skip
+        st.button(
+            "Next", key="step_next", shortcut="Right", icon=":material/arrow_forward:",
+            type="primary", on_click=_act, args=("next", *args),
+            help="At the update, Next starts the next training step from the new weights.",
+        )  # fmt: skip
+        st.button(
+            "Finish this step", key="step_finish", disabled=state.phase == last,
+            on_click=_act, args=("finish", *args),
+        )  # fmt: skip
+        st.button(
+            "Next training step", key="step_train", icon=":material/skip_next:",
+            on_click=_act, args=("train", *args),
+        )  # fmt: skip
+        st.button(
+            "Undo step", key="step_undo", icon=":material/undo:", disabled=not state.undo,
+            on_click=_act, args=("undo", *args),
+        )  # fmt: skip
+        st.button(
+            "Reset", key="step_reset", icon=":material/restart_alt:", on_click=_act,
+            args=("reset", *args),
+        )  # fmt: skip
+    message = st.session_state.pop(STEP_ERROR, None)
+    if message:
+        st.error(message, icon=":material/warning:")
 
 
 def _weight_label(weight: tuple[int, int, int]) -> str:
@@ -550,7 +573,7 @@ def main() -> None:
 
     with side_col:
         strip = st.container()
-        state = _controls(state, scenario, sequence, X, Y, lr)
+        _controls(state, scenario, sequence, X, Y, lr)
         for note in st.session_state.pop(URL_NOTES, []):
             st.warning(note, icon=":material/link_off:")
     net = stepper.network(state, scenario.network.activations, scenario.network.loss)

@@ -1,0 +1,229 @@
+"""The step-by-step page under AppTest: what it shows is what the engine computes."""
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from engine import stepper
+from engine.phases import phase_sequence
+from engine.presets import housing_scenario, textbook_222, xor_scenario
+from viz.equations import latex_number
+from viz.format import format_number
+
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
+PAGE = "pages/step_by_step.py"
+
+
+def _open(query: dict | None = None) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    for key, value in (query or {}).items():
+        at.query_params[key] = value
+    at.run()
+    at.switch_page(PAGE).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def _state(at) -> stepper.StepperState:
+    return at.session_state["_step_state"]
+
+
+def _figure(at) -> dict:
+    return json.loads(at.get("plotly_chart")[0].proto.spec)
+
+
+def _trace_of(name: str):
+    scenario = {"textbook": textbook_222, "xor": xor_scenario, "housing": housing_scenario}[name]()
+    X, Y = scenario.X[:1], scenario.Y[:1]  # single-example mode shows the first row
+    return scenario, scenario.network.compute_trace(X, Y, scenario.learning_rate)
+
+
+def _latex(at) -> str:
+    return " ".join(element.value for element in at.latex)
+
+
+@pytest.mark.parametrize("preset", ["textbook", "xor", "housing", "custom"])
+def test_page_loads_for_every_preset(preset):
+    at = _open()
+    at.selectbox(key="step_preset").set_value(preset).run()
+    assert not at.exception
+    assert not at.error, [e.value for e in at.error]
+    assert _state(at).phase == 0
+    assert len(at.get("plotly_chart")) >= 1
+
+
+def test_next_visits_every_phase_in_order_and_ends_with_the_engines_update():
+    at = _open()
+    scenario, trace = _trace_of("textbook")
+    phases = phase_sequence(2)
+    seen = []
+    for _ in phases:
+        seen.append(_state(at).phase)
+        assert f"▶ {phases[_state(at).phase].short}" in " ".join(m.value for m in at.markdown)
+        at.button(key="step_next").click().run()
+        assert not at.exception
+    assert seen == list(range(len(phases)))
+    state = _state(at)
+    assert state.step == 1 and state.phase == 0
+    for W, b, layer in zip(state.weights, state.biases, trace.layers, strict=True):
+        np.testing.assert_array_equal(W, layer.W_new)
+        np.testing.assert_array_equal(b, layer.b_new)
+
+
+def test_each_phase_shows_the_traces_numbers():
+    at = _open()
+    _, trace = _trace_of("textbook")
+    hidden, output = trace.layers
+    # Forward, hidden layer 1, unit 1
+    assert f"= {latex_number(hidden.z[0, 0])}" in _latex(at)
+    nodes = next(t for t in _figure(at)["data"] if t.get("name") == "neurons")
+    assert format_number(hidden.a[0, 0], 3) in nodes["text"]
+    at.button(key="step_next").click().run()  # forward, output
+    at.button(key="step_next").click().run()  # loss
+    assert f"L = {latex_number(trace.loss)}" in _latex(at)
+    at.button(key="step_next").click().run()  # backward, output
+    assert f"= {latex_number(output.delta[0, 0])}" in _latex(at)
+    edges = next(t for t in _figure(at)["data"] if t.get("name") == "edges")
+    assert edges["marker"]["colorbar"]["title"]["text"] == "dL/dw"
+    assert pytest.approx(sorted(edges["marker"]["color"])) == sorted(
+        np.concatenate([hidden.dW.ravel(), output.dW.ravel()])
+    )
+    at.button(key="step_finish").click().run()  # update
+    assert f"= {latex_number(output.W_new[0, 0])}" in _latex(
+        at
+    ) or f"= {latex_number(hidden.W_new[0, 0])}" in _latex(at)
+
+
+def test_previous_and_undo_go_back():
+    at = _open()
+    at.button(key="step_next").click().run()
+    at.button(key="step_next").click().run()
+    at.button(key="step_prev").click().run()
+    assert _state(at).phase == 1
+    before = [W.copy() for W in _state(at).weights]
+    at.button(key="step_train").click().run()
+    assert _state(at).step == 1
+    assert not np.array_equal(_state(at).weights[0], before[0])
+    at.button(key="step_undo").click().run()
+    assert _state(at).step == 0
+    for W, W_before in zip(_state(at).weights, before, strict=True):
+        np.testing.assert_array_equal(W, W_before)
+    assert not at.exception
+
+
+def test_reset_returns_to_the_start():
+    at = _open()
+    scenario, _ = _trace_of("textbook")
+    at.button(key="step_train").click().run()
+    at.button(key="step_next").click().run()
+    at.button(key="step_reset").click().run()
+    state = _state(at)
+    assert state.step == 0 and state.phase == 0
+    np.testing.assert_array_equal(state.weights[0], scenario.network.weights[0])
+
+
+def test_history_records_the_loss_after_each_step():
+    at = _open()
+    at.button(key="step_train").click().run()
+    at.button(key="step_train").click().run()
+    scenario, _ = _trace_of("textbook")
+    net = scenario.network.copy()
+    net.train_step(scenario.X, scenario.Y, 0.5)
+    net.train_step(scenario.X, scenario.Y, 0.5)
+    history = _state(at).history
+    assert [step for step, _ in history] == [0, 1, 2]
+    assert history[-1][1] == pytest.approx(net.loss_value(scenario.X, scenario.Y))
+
+
+def test_invalid_custom_network_shows_a_message_and_keeps_the_last_valid_one():
+    at = _open()
+    at.selectbox(key="step_preset").set_value("custom").run()
+    layers_before = _state(at).weights[0].shape
+    at.selectbox(key="step_act_out").set_value("tanh").run()
+    at.selectbox(key="step_loss").set_value("binary_cross_entropy").run()
+    assert not at.exception
+    assert any("sigmoid" in e.value for e in at.error)
+    assert _state(at).weights[0].shape == layers_before
+    assert len(at.get("plotly_chart")) >= 1
+
+
+def test_custom_network_changes_shape():
+    at = _open()
+    at.selectbox(key="step_preset").set_value("custom").run()
+    at.number_input(key="step_hidden").set_value(2).run()
+    at.number_input(key="step_units2").set_value(4).run()
+    assert not at.exception
+    assert [W.shape for W in _state(at).weights] == [(3, 2), (4, 3), (1, 4)]
+    assert len(phase_sequence(3)) == 8
+    for _ in range(8):
+        at.button(key="step_next").click().run()
+    assert not at.exception and _state(at).step == 1
+
+
+def test_batch_mode_uses_every_row_and_says_so():
+    at = _open()
+    at.selectbox(key="step_preset").set_value("xor").run()
+    at.toggle(key="step_batch").set_value(True).run()
+    scenario = xor_scenario()
+    trace = scenario.network.compute_trace(scenario.X, scenario.Y, 0.5)
+    assert any("mean over the batch" in i.value for i in at.info)
+    at.button(key="step_finish").click().run()
+    at.button(key="step_next").click().run()
+    for W, layer in zip(_state(at).weights, trace.layers, strict=True):
+        np.testing.assert_array_equal(W, layer.W_new)
+
+
+def test_large_learning_rate_diverges_with_advice_and_no_exception():
+    at = _open()
+    at.selectbox(key="step_preset").set_value("housing").run()
+    at.number_input(key="step_lr").set_value(100.0).run()
+    for _ in range(12):
+        at.button(key="step_train").click().run()
+        assert not at.exception
+    messages = " ".join(m.value for m in list(at.error) + list(at.warning))
+    assert "learning rate" in messages and "Undo step" in messages
+    assert "nan" not in " ".join(element.value for element in at.latex).lower()
+
+
+def test_phase_and_steps_come_from_the_link():
+    at = _open({"step_phase": "3", "step_n": "2"})
+    state = _state(at)
+    assert state.phase == 3 and state.step == 2
+    assert at.query_params["step_phase"] == "3"
+
+
+@pytest.mark.parametrize("bad", [{"step_phase": "99"}, {"step_phase": "abc"}, {"step_n": "-4"}])
+def test_bad_link_values_are_clamped_with_a_note(bad):
+    at = _open(bad)
+    assert not at.exception
+    assert any("link" in w.value for w in at.warning)
+    assert 0 <= _state(at).phase < 6
+
+
+def test_edited_tables_travel_in_the_link():
+    scenario = textbook_222()
+    weights = [W.copy() for W in scenario.network.weights]
+    weights[0][0, 0] = 0.9
+    text = stepper.encode_tables(scenario.X, scenario.Y, weights, scenario.network.biases)
+    at = _open({"step_data": text})
+    assert _state(at).weights[0][0, 0] == 0.9
+    assert at.query_params["step_data"] == text
+
+
+def test_a_tampered_table_link_is_ignored_with_a_note():
+    at = _open({"step_data": "garbage!!"})
+    assert not at.exception
+    assert any("could not be read" in w.value for w in at.warning)
+    np.testing.assert_array_equal(_state(at).weights[0], textbook_222().network.weights[0])
+
+
+def test_presenter_mode_enlarges_the_graph():
+    at = _open()
+    normal = _figure(at)["layout"]["height"]
+    at.session_state["presenter"] = True
+    at.run()
+    assert not at.exception
+    assert _figure(at)["layout"]["height"] > normal
