@@ -21,7 +21,7 @@ from pages.common import error_boundary, presenter_figure, presenter_mode
 from viz.equations import chain_rule_equations, phase_equations
 from viz.format import format_number
 from viz.network_graph import network_figure, phase_view, selected_weight
-from viz.tables import layer_tables, progress_strip
+from viz.tables import layer_tables, loss_history_figure, progress_strip
 
 # Session-state keys that are not widgets (underscore: never confused with URL parameters).
 STATE = "_step_state"
@@ -463,14 +463,12 @@ def _matrix_view(trace):
 
 
 def _history(state):
-    steps = [step for step, _ in state.history]
-    losses = [loss for _, loss in state.history]
-    if len(steps) < 2:
+    if len(state.history) < 2:
         st.caption("The loss after each completed training step appears here.")
-    frame = pd.DataFrame({"loss": losses}, index=pd.Index(steps, name="training step"))
-    st.line_chart(frame, height=220 if not presenter_mode() else 320)
+    figure = loss_history_figure(state.history, height=220)
+    st.plotly_chart(presenter_figure(figure), key="step_history_chart")
     st.caption(
-        f"Loss now: {format_number(losses[-1])} after {state.step} step(s)."
+        f"Loss now: {format_number(state.history[-1][1])} after {state.step} step(s)."
         " 'Undo step' goes back to the weights before the last update."
     )
 

@@ -15,7 +15,7 @@ from viz.equations import (
     phase_equations,
 )
 from viz.format import format_number
-from viz.tables import layer_tables, progress_strip
+from viz.tables import layer_tables, loss_history_figure, progress_strip
 
 
 def _trace(scenario):
@@ -169,3 +169,12 @@ def test_progress_strip_marks_the_current_phase_in_text():
     assert "▶ B2: Backward: output layer" in strip
     assert strip.count("✓") == 3
     assert ":gray[U]" in strip
+
+
+def test_loss_history_figure_plots_each_completed_step():
+    history = ((0, 0.3), (1, 0.25), (2, float("nan")), (3, 0.2))
+    figure = loss_history_figure(history)
+    (line,) = figure.data
+    assert list(line.x) == [0, 1, 3]
+    assert list(line.y) == [0.3, 0.25, 0.2]
+    assert "undefined" not in " ".join(line.hovertext)

@@ -12,6 +12,7 @@ Edges are bucketed into a few traces by sign, magnitude and highlight (NaN-separ
 never one trace per edge, so the figure stays fast at the caps of engine/limits.py.
 """
 
+import functools
 from collections.abc import Mapping, Sequence
 
 import networkx as nx
@@ -36,6 +37,13 @@ LABEL_EDGE_LIMIT = 24  # edges get a value label only when the network has at mo
 
 KIND_WEIGHT, KIND_BIAS, KIND_NODE = 0, 1, 2  # last column of every point's customdata
 WeightId = tuple[int, int, int]  # (layer, row, col): W[layer][row, col], row = target unit
+
+
+@functools.cache
+def _bucket_colour(sign: int, magnitude_bin: int) -> str:
+    """Colour of an edge bucket on COLOR_SCALE (cached: sampling a named scale is slow)."""
+    centre = (magnitude_bin + 0.5) / N_MAGNITUDE_BINS
+    return sample_colorscale(COLOR_SCALE, [0.5 + 0.5 * sign * (0.25 + 0.75 * centre)])[0]
 
 
 def _layer_y(n_units: int) -> np.ndarray:
@@ -172,7 +180,7 @@ def network_figure(
         marker_hover.append("<br>".join(lines))
     for (sign, magnitude_bin, bright), (xs, ys) in sorted(buckets.items()):
         centre = (magnitude_bin + 0.5) / N_MAGNITUDE_BINS
-        colour = sample_colorscale(COLOR_SCALE, [0.5 + 0.5 * sign * (0.25 + 0.75 * centre)])[0]
+        colour = _bucket_colour(sign, magnitude_bin)
         traces.append(
             dict(
                 type="scatter",
@@ -358,8 +366,7 @@ def network_figure(
         node_size,
     )  # fmt: skip
     half = (max_units - 1) / 2.0
-    fig = go.Figure(data=traces)
-    fig.update_layout(
+    layout = dict(
         height=height,
         margin={"l": 10, "r": 10, "t": 10, "b": 10},
         xaxis={
@@ -377,7 +384,7 @@ def network_figure(
         plot_bgcolor="rgba(0,0,0,0)",
         paper_bgcolor="rgba(0,0,0,0)",
     )
-    return fig
+    return go.Figure(data=traces, layout=layout)
 
 
 def _unit_name(layer, unit, n_layers, input_names, output_names) -> str:

@@ -1,11 +1,15 @@
-"""Compact tables of a step for the matrix view, and the progress strip of the phases.
+"""Compact tables of a step for the matrix view, the progress strip of the phases, and the
+small loss-history chart of the step-by-step explorer.
 
 Tables are pandas DataFrames of formatted text (viz.format), so every value is shown with the
 same precision as elsewhere and a diverged value reads 'undefined' or 'infinite', never 'nan'.
 """
 
+from collections.abc import Sequence
+
 import numpy as np
 import pandas as pd
+import plotly.graph_objects as go
 
 from engine.phases import Phase
 from engine.trace import StepTrace
@@ -49,3 +53,37 @@ def progress_strip(phases: tuple[Phase, ...], current: int) -> str:
         else:
             parts.append(f":gray[{phase.short}]")
     return " → ".join(parts)
+
+
+def loss_history_figure(history: Sequence[tuple[int, float]], height: int = 220) -> go.Figure:
+    """The loss after each completed training step (step 0 = before any update) as a line.
+
+    Non-finite losses are left out (a diverged step is never taken, so there should be none).
+    """
+    steps = np.array([step for step, _ in history], dtype=float)
+    losses = np.array([loss for _, loss in history], dtype=float)
+    keep = np.isfinite(losses)
+    hover = [f"step {int(s)}: loss {format_number(v)}" for s, v in zip(steps, losses, strict=True)]
+    figure = go.Figure(
+        data=[
+            {
+                "type": "scatter",
+                "x": steps[keep],
+                "y": losses[keep],
+                "mode": "lines+markers",
+                "hovertext": np.asarray(hover, dtype=object)[keep],
+                "hoverinfo": "text",
+                "line": {"width": 2},
+                "name": "loss",
+            }
+        ],
+        layout={
+            "height": height,
+            "margin": {"l": 50, "r": 10, "t": 10, "b": 40},
+            "xaxis": {"title": {"text": "training step"}, "rangemode": "tozero"},
+            "yaxis": {"title": {"text": "loss"}},
+            "uirevision": "loss-history",
+            "showlegend": False,
+        },
+    )
+    return figure
