@@ -9,6 +9,8 @@ import streamlit as st
 
 from pages.common import (
     apply_presenter_style,
+    drop_non_finite_url_params,
+    error_boundary,
     note_ignored_url_params,
     presenter_toggle,
     share_link,
@@ -19,6 +21,8 @@ st.set_page_config(page_title="Backprop Lab", page_icon=":material/neurology:", 
 
 # Read before any widget runs: a bound widget silently drops a URL value it cannot accept.
 sent_params = url_params_snapshot()
+if drop_non_finite_url_params(sent_params):
+    st.rerun()  # Streamlit 1.67 crashes seeding an int widget from `1e309`: drop, then rerun
 
 PAGES = {
     "Start": [
@@ -77,7 +81,8 @@ apply_presenter_style()
 
 page = st.navigation(PAGES, position="top" if presenting else "sidebar")
 try:
-    page.run()
+    with error_boundary("this page"):  # a page's own boundary should catch first; this is the net
+        page.run()
 finally:
     note_ignored_url_params(sent_params, notes)
     with share_slot:

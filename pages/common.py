@@ -1,6 +1,7 @@
 """Widget and state helpers shared by the pages. Keep it small; no math lives here."""
 
 import logging
+import re
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
@@ -55,6 +56,7 @@ PRESENTER_FONT_SIZE = 20  # Plotly font size in presenter mode (px); the default
 PRESENTER_HEIGHT_FACTOR = 1.25  # figures grow by this factor in presenter mode
 
 MAX_SHARED_PARAM_CHARS = 200  # a longer key or value is left out of the shared link
+_DROPPED_URL_KEYS = "_common_dropped_url_params"  # carried across the rerun that drops them
 
 
 def presenter_toggle() -> bool:
@@ -130,6 +132,35 @@ def url_params_snapshot() -> dict[str, list[str]]:
     return {key: st.query_params.get_all(key) for key in st.query_params}
 
 
+def _is_non_finite_number(text: str) -> bool:
+    """True for text that parses as a float but is not finite: inf, nan, 1e309."""
+    try:
+        number = float(text)
+    except (ValueError, OverflowError):
+        return False
+    return number != number or number in (float("inf"), float("-inf"))
+
+
+def drop_non_finite_url_params(snapshot: Mapping[str, list[str]]) -> list[str]:
+    """Remove query parameters whose value is a non-finite number; return their keys.
+
+    Streamlit 1.67 crashes (OverflowError, uncaught) when it seeds an integer widget from a
+    URL value like `1e309`; no sensible setting is infinite or NaN, so such values go first.
+    The caller reruns so the widgets never see them.
+    """
+    dropped = []
+    for key, values in snapshot.items():
+        if any(_is_non_finite_number(value) for value in values):
+            try:
+                del st.query_params[key]
+            except Exception:  # a parameter already bound to a widget: Streamlit guards it
+                continue
+            dropped.append(key)
+    if dropped:
+        st.session_state[_DROPPED_URL_KEYS] = dropped
+    return dropped
+
+
 def _url_value_matches(raw: list[str], value: Any) -> bool:
     """Whether a widget's value is what the URL asked for (so nothing was ignored)."""
     if isinstance(value, list | tuple):
@@ -170,11 +201,13 @@ def ignored_url_params(snapshot: Mapping[str, list[str]]) -> list[str]:
 
 def note_ignored_url_params(snapshot: Mapping[str, list[str]], where: Any = None) -> None:
     """Show one visible warning naming the link values that were out of range or malformed."""
-    ignored = ignored_url_params(snapshot)
+    ignored = st.session_state.pop(_DROPPED_URL_KEYS, []) + ignored_url_params(snapshot)
     if not ignored:
         return
     target = where if where is not None else st
-    shown = ", ".join(f"`{key[:40]}`" for key in ignored[:8])
+    # Keys can be visitor text: show only plain name characters, never markup.
+    names = [re.sub(r"[^A-Za-z0-9_.-]", "", key)[:40] or "?" for key in ignored[:8]]
+    shown = ", ".join(f"`{name}`" for name in names)
     target.warning(
         f"This link asked for a value this page does not allow ({shown}); it was ignored and"
         " the default is used. Values must stay within the ranges the controls show.",

@@ -175,3 +175,16 @@ def test_url_value_matches_what_the_widget_accepted(raw, value, matches):
 )
 def test_clamp_with_note_keeps_values_within_bounds(value, expected):
     assert common.clamp_with_note("x", value, 0.0, 1.0) == expected
+
+
+def test_non_finite_url_numbers_are_dropped_before_any_widget_sees_them():
+    """Streamlit 1.67 raises OverflowError seeding an int widget from `1e309`; app.py drops it."""
+    at = app_test({"presenter": "1e309", "<b>`x`</b>": "nan"}).run()
+    assert not tracebacks(at)
+    assert dict(at.query_params) == {}
+    notes = [w.value for w in at.warning]
+    assert len(notes) == 1
+    assert "`presenter`" in notes[0] and "`bxb`" in notes[0]
+    assert "<b>" not in notes[0]
+    at.run()  # the note is shown once, not on every rerun
+    assert not at.warning
