@@ -80,7 +80,7 @@ def generate_exercise(seed: int, kind: str | None = None) -> Exercise:
     b1 = np.round(rng.uniform(-0.5, 0.5, 2), 2)
     W2 = np.round(rng.uniform(-1, 1, (n_outputs, 2)), 2)
     b2 = np.round(rng.uniform(-0.5, 0.5, n_outputs), 2)
-    X = np.round(rng.uniform(0, 1, (1, 2)), 1)
+    X = np.round(rng.uniform(0.1, 1, (1, 2)), 1)  # never 0: every weight gets a gradient
     low = 0.0 if activation == "sigmoid" else -0.9
     Y = np.round(rng.uniform(low, 0.99, (1, n_outputs)), 2)
     learning_rate = PRACTICE_LEARNING_RATES[int(rng.integers(len(PRACTICE_LEARNING_RATES)))]
@@ -174,7 +174,7 @@ def check_answer(
         hint = ""
     return AnswerCheck(
         "wrong",
-        f"Not quite: your answer is more than {tolerance:.2g} away from the exact value.{hint}",
+        f"Not quite: your answer is not within ±{tolerance:.2g} of the exact value.{hint}",
         value,
     )
 

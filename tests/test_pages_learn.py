@@ -266,3 +266,40 @@ def test_flashcards_flip_and_move():
     captions = " ".join(c.value for c in at.caption)
     assert "Card 2 of" in captions
     assert at.toggle(key="practice_show_back").value is False
+
+
+# --- shared links ----------------------------------------------------------------------------
+
+
+def open_with_params(page: str, params: dict[str, str]) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=30)
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.run()
+    return at.switch_page(page).run()
+
+
+def test_a_shared_link_restores_the_chain_rule_view():
+    at = open_with_params(
+        "pages/chain_rule.py", {"chain_rule_step": "4", "chain_rule_tied": "true"}
+    )
+    assert at.slider(key="chain_rule_step").value == 4
+    assert at.toggle(key="chain_rule_tied").value is True
+    assert "w" in chain_table(at)
+
+
+@pytest.mark.parametrize(
+    "page, params",
+    [
+        ("pages/chain_rule.py", {"chain_rule_step": "99", "chain_rule_w1": "nan"}),
+        ("pages/chain_rule.py", {"chain_rule_activation": "softmax"}),
+        ("pages/practice.py", {"practice_seed": "-5", "practice_kind": "evil"}),
+        ("pages/learning_rate.py", {"learning_rate_lr1": "1e9", "learning_rate_eta": "abc"}),
+        ("pages/activations.py", {"activations_z": "1e300", "activations_name": "softmax"}),
+        ("pages/worked_example.py", {"worked_example_w1": "inf", "worked_example_eta": "0"}),
+    ],
+)
+def test_tampered_links_fall_back_to_defaults_without_a_traceback(page, params):
+    at = open_with_params(page, params)
+    assert not at.exception
+    assert not at.error

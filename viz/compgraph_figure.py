@@ -216,7 +216,7 @@ def graph_figure(
             "font": {"size": font_size},
             "margin": {"l": 10, "r": 10, "t": 10, "b": 10},
             "xaxis": {"visible": False, "range": [min(xs_all) - 0.6, max(xs_all) + 0.6]},
-            "yaxis": {"visible": False, "range": [-2.0, 1.4]},
+            "yaxis": {"visible": False, "range": [min(ys) - 0.5, max(ys) + 0.5]},
             "plot_bgcolor": "white",
             "uirevision": "chain-rule",
             "dragmode": False,
