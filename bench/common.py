@@ -114,9 +114,9 @@ def markdown_table(columns: list[str], rows: list[dict]) -> str:
     return "\n".join(lines)
 
 
-def write_json(name: str, payload: dict) -> Path:
-    """Write `payload` to bench/results/<name>.json and return the path."""
-    RESULTS_DIR.mkdir(parents=True, exist_ok=True)
-    path = RESULTS_DIR / f"{name}.json"
+def write_json(name: str, payload: dict, folder: Path = RESULTS_DIR) -> Path:
+    """Write `payload` to <folder>/<name>.json (bench/results by default); return the path."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{name}.json"
     path.write_text(json.dumps(payload, indent=2, default=str) + "\n", encoding="utf-8")
     return path
