@@ -14,7 +14,9 @@ import numpy as np
 
 from engine import limits
 from engine.activations import HIDDEN_ACTIVATIONS, get_activation
+from engine.gradcheck import numerical_gradients
 from engine.losses import get_loss
+from engine.network import Network
 from engine.validation import check_choice
 
 GRAPH_LOSSES = ("squared_error", "mse", "binary_cross_entropy")
@@ -222,3 +224,42 @@ def _backward(nodes: list[Node]) -> tuple[BackwardStep, ...]:
                 reached.add(parent)
             steps.append(BackwardStep(node.id, upstream, tuple(contributions)))
     return tuple(steps)
+
+
+@dataclass(frozen=True)
+class ReferenceGradients:
+    """dL/d(parameter) of the same network computed two other ways, to check the graph."""
+
+    backprop: dict[str, float]  # Network.compute_trace (vectorised backpropagation)
+    finite_difference: dict[str, float]  # central differences of the loss
+
+
+def reference_gradients(settings: GraphSettings) -> ReferenceGradients:
+    """The graph's parameter gradients recomputed by the engine's Network and by finite
+    differences. With tied weights, dL/dw is the sum of the two weight gradients."""
+    s = settings.validated()
+    w2 = s.w1 if s.tied else s.w2
+    net = Network.from_parameters(
+        [[[float(s.w1)]], [[float(w2)]]],
+        [[float(s.b1)], [float(s.b2)]],
+        [s.activation, s.activation],
+        s.loss,
+    )
+    X, Y = [[float(s.x)]], [[float(s.y)]]
+    trace = net.compute_trace(X, Y)
+    dW, db = numerical_gradients(net, X, Y)
+
+    def named(w1: float, w2: float, b1: float, b2: float) -> dict[str, float]:
+        if s.tied:
+            w1 = w2 = w1 + w2
+        return {"w1": float(w1), "b1": float(b1), "w2": float(w2), "b2": float(b2)}
+
+    return ReferenceGradients(
+        named(
+            trace.layers[0].dW[0, 0],
+            trace.layers[1].dW[0, 0],
+            trace.layers[0].db[0],
+            trace.layers[1].db[0],
+        ),
+        named(dW[0][0, 0], dW[1][0, 0], db[0][0], db[1][0]),
+    )

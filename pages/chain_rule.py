@@ -4,11 +4,11 @@ elementary operation per node, with the backward pass stepped node by node."""
 import streamlit as st
 
 from engine.activations import ACTIVATIONS, HIDDEN_ACTIVATIONS
-from engine.compgraph import GRAPH_LOSSES, ChainGraph, GraphSettings, build_graph
+from engine.compgraph import GRAPH_LOSSES, GraphSettings, build_graph, reference_gradients
 from engine.losses import LOSSES
 from pages.common import error_boundary
 from pages.learn_state import figure_size, last_valid
-from viz.compgraph_figure import graph_figure, node_rows, step_explanation
+from viz.compgraph_figure import graph_figure, node_rows, reference_table, step_explanation
 
 STEP = "chain_rule_step"
 SCALARS = {  # field: (label, default, help)
@@ -79,8 +79,10 @@ with error_boundary("the computational graph"):
             help="One weight used in two places: watch its two gradients add up.",
         )
     settings = GraphSettings(**values, activation=activation, loss=loss, tied=tied)
-    graph: ChainGraph = last_valid(
-        "chain_rule_graph", lambda: build_graph(settings), lambda: build_graph(GraphSettings())
+    graph, reference = last_valid(
+        "chain_rule_graph",
+        lambda: (build_graph(settings), reference_gradients(settings)),
+        lambda: (build_graph(GraphSettings()), reference_gradients(GraphSettings())),
     )
 
     button_area, slider_area = st.columns([3, 2], vertical_alignment="bottom")
@@ -139,3 +141,6 @@ with error_boundary("the computational graph"):
         " being processed; the highlighted edges carry its gradient back, each labelled with"
         " the local derivative it is multiplied by. Keyboard: ← and → step."
     )
+    if n_steps == graph.n_steps:
+        st.markdown("**Check.** The same gradients computed two other ways:")
+        st.dataframe(reference_table(graph, reference), hide_index=True)

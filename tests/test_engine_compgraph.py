@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from engine import Network, numerical_gradients
-from engine.compgraph import GRAPH_LOSSES, GraphSettings, build_graph
+from engine.compgraph import GRAPH_LOSSES, GraphSettings, build_graph, reference_gradients
 
 SETTINGS = [
     GraphSettings(x=1.0, y=0.0, w1=0.5, b1=0.1, w2=-0.8, b2=0.2, activation=act, loss=loss)
@@ -150,3 +150,13 @@ def test_invalid_settings_raise_value_error_with_message(settings, message):
 def test_large_values_stay_finite_or_report_without_crashing():
     graph = build_graph(GraphSettings(w1=1e6, x=1e6, activation="sigmoid"))
     assert np.isfinite(graph.loss)
+
+
+@pytest.mark.parametrize("tied", [False, True])
+def test_reference_gradients_agree_with_the_graph(tied):
+    s = GraphSettings(x=0.4, y=0.9, w1=-0.7, b1=0.2, w2=1.3, b2=-0.1, activation="tanh", tied=tied)
+    graph = build_graph(s).parameter_gradients()
+    reference = reference_gradients(s)
+    for name in ("w1", "b1", "w2", "b2"):
+        assert reference.backprop[name] == pytest.approx(graph[name], rel=1e-9, abs=1e-12)
+        assert reference.finite_difference[name] == pytest.approx(graph[name], abs=1e-7)

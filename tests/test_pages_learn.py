@@ -132,6 +132,9 @@ def test_chain_rule_final_gradients_match_the_engine():
     assert table["b₁"] == format_number(trace.layers[0].db[0])
     assert table["w₂"] == format_number(trace.layers[1].dW[0, 0])
     assert table["b₂"] == format_number(trace.layers[1].db[0])
+    check = at.dataframe[1].value  # the same gradients by backprop and finite differences
+    assert list(check["engine backprop"]) == list(check["this graph"])
+    assert list(check["finite differences"]) == list(check["this graph"])
 
 
 def test_tied_weight_shows_gradients_adding_up():
@@ -286,6 +289,12 @@ def test_a_shared_link_restores_the_chain_rule_view():
     assert at.slider(key="chain_rule_step").value == 4
     assert at.toggle(key="chain_rule_tied").value is True
     assert "w" in chain_table(at)
+
+
+def test_a_shared_link_names_the_activation_by_its_label():
+    # Streamlit writes a selectbox with format_func into the URL as the label it shows.
+    at = open_with_params("pages/activations.py", {"activations_name": "Tanh"})
+    assert at.selectbox(key="activations_name").value == "tanh"
 
 
 @pytest.mark.parametrize(

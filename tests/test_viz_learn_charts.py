@@ -5,7 +5,7 @@ import pytest
 
 from engine import Network
 from engine.activation_study import compare_activations, evaluate
-from engine.compgraph import GraphSettings, build_graph
+from engine.compgraph import GraphSettings, build_graph, reference_gradients
 from engine.descent import (
     NEURON_OPTIMUM,
     LearningRateRun,
@@ -15,7 +15,7 @@ from engine.descent import (
 )
 from engine.practice import EXERCISE_KINDS, generate_exercise
 from engine.presets import textbook_222
-from viz.compgraph_figure import graph_figure, node_rows, step_explanation
+from viz.compgraph_figure import graph_figure, node_rows, reference_table, step_explanation
 from viz.format import format_number
 from viz.learn_charts import (
     activation_figure,
@@ -153,3 +153,12 @@ def test_practice_solution_ends_with_the_answer(kind):
     asked = weight_symbol(exercise) if kind == "updated_weight" else target_symbol(exercise)
     assert asked in question
     assert format_number(exercise.trace.learning_rate) in question
+
+
+def test_reference_table_lists_each_parameter_three_ways():
+    settings = GraphSettings(tied=True)
+    graph = build_graph(settings)
+    rows = reference_table(graph, reference_gradients(settings))
+    assert [row["parameter"] for row in rows] == ["w", "b₁", "b₂"]
+    assert rows[0]["this graph"] == format_number(graph.gradients["w"])
+    assert all(row["engine backprop"] == row["this graph"] for row in rows)

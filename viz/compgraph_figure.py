@@ -9,7 +9,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from engine.activations import get_activation
-from engine.compgraph import ChainGraph, Node
+from engine.compgraph import ChainGraph, Node, ReferenceGradients
 from viz.format import format_number
 
 # (x, y) of each node; x grows from inputs to loss. The tied weight w sits below the spine.
@@ -306,3 +306,18 @@ def node_rows(graph: ChainGraph, n_steps: int) -> list[dict[str, str]]:
             }
         )
     return rows
+
+
+def reference_table(graph: ChainGraph, reference: ReferenceGradients) -> list[dict[str, str]]:
+    """Each parameter's gradient from the graph, the engine's backprop and finite differences."""
+    graph_grads = graph.parameter_gradients()
+    names = ("w1", "b1", "b2") if graph.tied else ("w1", "b1", "w2", "b2")
+    return [
+        {
+            "parameter": "w" if graph.tied and name == "w1" else SHORT_NAMES[name],
+            "this graph": format_number(graph_grads[name]),
+            "engine backprop": format_number(reference.backprop[name]),
+            "finite differences": format_number(reference.finite_difference[name]),
+        }
+        for name in names
+    ]
