@@ -75,6 +75,12 @@ LEARNING_RATES = (0.0001, 0.0003, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 
 BATCH_SIZES = (1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 2000)
 L2_VALUES = (0.0, 0.0001, 0.001, 0.01, 0.1, 1.0)
 SPEEDS = (1, 2, 5, 10, 20, 50, 100, 200, 500)
+LOSS_LABELS = {
+    "binary_cross_entropy": "Binary cross-entropy",
+    "cross_entropy": "Cross-entropy",
+    "mse": "Mean squared error",
+    "squared_error": "Squared error (½ sum)",
+}
 OPTIMIZER_LABELS = {"sgd": "SGD", "momentum": "Momentum", "adam": "Adam"}
 DEFAULTS = LabSettings()
 
@@ -207,13 +213,14 @@ def _network_widgets(task: str | None) -> dict:
         outputs, losses = output_choices(task), loss_choices(task)
         _sanitise_choice("lab_output", outputs, outputs[0])
         _sanitise_choice("lab_loss", losses, losses[0])
-        left, right = st.columns(2)
-        output = left.selectbox(
+        output = st.selectbox(
             "Output activation", outputs, key="lab_output", bind="query-params",
             help="Matched to the task: sigmoid for two classes, softmax for several, linear"
             " for numbers.",
         )  # fmt: skip
-        loss = right.selectbox("Loss", losses, key="lab_loss", bind="query-params")
+        loss = st.selectbox(
+            "Loss", losses, format_func=LOSS_LABELS.get, key="lab_loss", bind="query-params"
+        )
     inits = tuple(INITIALISERS)
     _sanitise_choice("lab_init", inits, DEFAULTS.init)
     init = st.selectbox(
@@ -273,9 +280,10 @@ def setup_panel():
             st.markdown("**Data**")
             data_fields, uploaded, digest = _data_widgets()
         task = None
-        with error_boundary("the dataset"):
-            probe = LabSettings(**{**data_fields, "n_samples": 20})
-            task = make_lab_dataset(probe, uploaded).task
+        if data_fields["dataset"] != UPLOADED or uploaded is not None:
+            with error_boundary("the dataset"):
+                probe = LabSettings(**{**data_fields, "n_samples": 20})
+                task = make_lab_dataset(probe, uploaded).task
         with net_col:
             st.markdown("**Network**")
             net_fields = _network_widgets(task)
@@ -314,8 +322,9 @@ def ensure_run(settings: LabSettings | None, uploaded, key) -> LabRun | None:
 # --- run controls -----------------------------------------------------------------------------
 
 
-def _toggle_play() -> None:
-    st.session_state[PLAYING] = not st.session_state.get(PLAYING, False)
+def _set_playing(playing: bool) -> None:
+    # Idempotent (not a toggle): a click delivered twice must not undo itself.
+    st.session_state[PLAYING] = playing
 
 
 def _step() -> None:
@@ -346,7 +355,8 @@ def controls(run: LabRun) -> None:
         key="lab_play",
         type="primary",
         icon=":material/pause:" if playing else ":material/play_arrow:",
-        on_click=_toggle_play,
+        on_click=_set_playing,
+        args=(not playing,),
         disabled=finished and not playing,
         width="stretch",
     )
@@ -566,7 +576,7 @@ def live_views() -> None:
             else run.dataset.target_names,
             activations=net.activations, height=height, font_size=font,
         )  # fmt: skip
-        figure.update_layout(title={"text": f"Network after update {shown:,}"})
+        st.markdown(f"**Network after update {shown:,}** (edge width and colour: weight)")
         st.plotly_chart(figure, key="lab_chart_network")
     with right, error_boundary("the neuron view"):
         _neuron_view(run, net, height, font)

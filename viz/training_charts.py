@@ -130,6 +130,7 @@ def loss_figure(
                 hover = f"update %{{x}}<br>{part} accuracy %{{y:.1%}}<extra></extra>"
                 traces.append(_line(x, y, f"{part} accuracy", color, hover, "dash", "y2"))
         layout["yaxis"]["domain"] = [0.42, 1.0]
+        layout["xaxis"]["anchor"] = "y2"  # the update axis sits under the accuracy panel
         layout["yaxis2"] = {
             "domain": [0.0, 0.32],
             "range": [0, 1.02],

@@ -1,0 +1,62 @@
+"""The training lab in a real browser: Play trains, Pause stops, a bad CSV gets a message."""
+
+import re
+
+from tests.e2e.helpers import assert_no_exception, wait_for_app
+
+
+def _open_lab(page, app_url: str) -> None:
+    # Through the navigation, not a deep link: see the lead's cold-start tests for deep links.
+    page.goto(app_url)
+    wait_for_app(page)
+    page.locator('[data-testid="stSidebarNavLink"]').filter(has_text="Training lab").click()
+    page.locator('[data-testid="stMetric"]').filter(has_text="Updates").first.wait_for()
+    wait_for_app(page)
+
+
+def _metric(page, label: str) -> str:
+    metric = page.locator('[data-testid="stMetric"]').filter(has_text=label).first
+    return metric.locator('[data-testid="stMetricValue"]').inner_text().strip()
+
+
+def _number(text: str) -> float:
+    return float(text.replace(",", ""))
+
+
+def test_play_trains_and_pause_stops_with_lower_loss(page, app_url, shot_dir):
+    _open_lab(page, app_url)
+    assert_no_exception(page)
+    assert _number(_metric(page, "Updates")) == 0
+    start_loss = _number(_metric(page, "Train loss"))
+
+    page.get_by_role("button", name=re.compile("Play")).click()
+    page.get_by_role("button", name=re.compile("Pause")).wait_for()
+    page.wait_for_timeout(3000)  # about 15 redraws while playing
+    page.get_by_role("button", name=re.compile("Pause")).click()
+    page.get_by_role("button", name=re.compile("Play")).wait_for()
+    wait_for_app(page)
+
+    updates = _number(_metric(page, "Updates"))
+    loss = _number(_metric(page, "Train loss"))
+    assert updates > 0
+    assert loss < start_loss
+    # Paused means paused: the counter does not move any more.
+    page.wait_for_timeout(1000)
+    assert _number(_metric(page, "Updates")) == updates
+    assert_no_exception(page)
+    page.screenshot(path=str(shot_dir / "training_lab_paused.png"), full_page=True)
+
+
+def test_uploading_a_non_numeric_csv_shows_a_message(page, app_url, shot_dir):
+    _open_lab(page, app_url)
+    page.get_by_role("combobox", name=re.compile("Dataset")).click()
+    page.get_by_role("option", name="Upload a CSV file").click()
+    upload = page.locator('[data-testid="stFileUploaderDropzoneInput"]')
+    upload.wait_for(state="attached")
+    upload.set_input_files(
+        files=[{"name": "bad.csv", "mimeType": "text/csv", "buffer": b"x,y\n1,2\nabc,3\n"}]
+    )
+    page.get_by_text("is not a number").first.wait_for()
+    wait_for_app(page)
+    assert_no_exception(page)
+    page.screenshot(path=str(shot_dir / "training_lab_bad_csv.png"), full_page=True)
