@@ -229,13 +229,14 @@ def _play(page, seconds: float) -> None:
             return  # finished
         page.wait_for_timeout(500)
     page.locator(".st-key-lab_play button").click()
+    page.get_by_role("button", name=re.compile("Play")).wait_for(timeout=120_000)
 
 
 def server_rss(sessions: int, caps: bool, play_seconds: float) -> dict:
     """RSS growth of a real server per session: K lab sessions trained with Play, vs none."""
     import psutil
 
-    from bench.browser import chromium, open_page, server, wait_idle
+    from bench.browser import chromium, open_page, server
 
     with server() as app, chromium() as browser:
         process = psutil.Process(app.process.pid)
@@ -247,8 +248,6 @@ def server_rss(sessions: int, caps: bool, play_seconds: float) -> dict:
         tabs = [open_page(browser, app.url, "Training lab", query) for _ in range(sessions)]
         for tab in tabs:
             _play(tab, play_seconds)
-        for tab in tabs:
-            wait_idle(tab)
         time.sleep(2)
         after = process.memory_info().rss
         for tab in tabs:
@@ -257,8 +256,8 @@ def server_rss(sessions: int, caps: bool, play_seconds: float) -> dict:
 
 
 def rss_rows(quick: bool) -> list[dict]:
-    sessions = 2 if quick else 4
-    seconds = 3 if quick else 20
+    sessions = 2 if quick else 3
+    seconds = 3 if quick else 15
     rows = []
     for caps in (False, True):
         label = "caps (2000 samples, 6x16 hidden)" if caps else "default"
