@@ -284,7 +284,9 @@ def neuron_figure(
             "type": "heatmap",
             "x": x1,
             "y": x2,
-            "z": np.where(np.isfinite(values), values, None),
+            "z": values
+            if finite.size == values.size
+            else np.where(np.isfinite(values), values, None),
             "colorscale": "RdBu",
             "zmid": 0.0,
             "zmin": -peak,
