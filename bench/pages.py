@@ -60,7 +60,10 @@ def _step_caps(at) -> None:
     """Step by step at the caps: a custom 16-(16 x 6)-16 network, every example row, batch."""
     from engine import stepper
 
-    _set(at, "selectbox", "step_preset", stepper.CUSTOM)
+    preset = at.selectbox(key="step_preset")
+    custom = next(o for o in preset.options if stepper.CUSTOM in str(o).lower())
+    preset.set_value(custom)
+    at.run()
     _set(at, "number_input", "step_inputs", limits.MAX_UNITS)
     _set(at, "number_input", "step_outputs", limits.MAX_UNITS)
     _set(at, "number_input", "step_hidden", limits.MAX_HIDDEN_LAYERS)
