@@ -45,7 +45,12 @@ from engine.lab import (
 )
 from engine.optimizers import OPTIMIZERS
 from engine.train import network_at
-from pages.common import error_boundary, presenter_mode
+from pages.common import (
+    PRESENTER_FONT_SIZE,
+    PRESENTER_HEIGHT_FACTOR,
+    error_boundary,
+    presenter_mode,
+)
 from viz import training_charts as charts
 from viz.format import format_number
 from viz.network_graph import network_figure
@@ -57,6 +62,7 @@ TIME = "lab_time"  # the time-travel slider: which recorded update to show
 TIME_LATEST = "lab_time_latest"  # the latest update when the slider was last drawn
 CSV_CACHE = "lab_csv_cache"  # (digest, target, columns, dataset or None, error or None)
 
+FIGURE_HEIGHT = 420  # px; presenter mode multiplies it by PRESENTER_HEIGHT_FACTOR
 TICK_SECONDS = 0.2  # while playing, the views redraw about 5 times a second
 TICK_BUDGET = 0.05  # at most this many seconds of training per redraw
 
@@ -382,7 +388,9 @@ def controls(run: LabRun) -> None:
 
 def _sizes() -> tuple[int, int]:
     """(figure height, font size): larger in presenter mode."""
-    return (560, 18) if presenter_mode() else (400, 12)
+    if presenter_mode():
+        return int(FIGURE_HEIGHT * PRESENTER_HEIGHT_FACTOR), PRESENTER_FONT_SIZE
+    return FIGURE_HEIGHT, 12
 
 
 def _time_slider(run: LabRun, playing: bool) -> int:

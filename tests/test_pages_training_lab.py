@@ -262,3 +262,36 @@ def test_a_good_csv_trains_with_the_chosen_target(lab):
     lab.selectbox(key="lab_target").set_value("a").run()
     assert _run(lab).dataset.target_names == ("a",)
     assert _run(lab).trainer.updates == 0
+
+
+def _lab_from_link(params: dict[str, str]) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.run()
+    at.switch_page(PAGE).run()
+    return at
+
+
+def test_a_shared_link_reproduces_the_set_up():
+    at = _lab_from_link(
+        {"lab_dataset": "Spiral", "lab_layers": "2", "lab_units_2": "5", "lab_lr": "0.03",
+         "lab_optimizer": "Adam", "lab_act_1": "relu"}
+    )  # fmt: skip
+    assert not at.exception
+    settings = _run(at).settings
+    assert settings.dataset == "spiral"
+    assert settings.hidden_units == (8, 5)
+    assert settings.hidden_activations == ("relu", "tanh")
+    assert settings.learning_rate == 0.03 and settings.optimizer == "adam"
+    assert _run(at).trainer.updates == 0  # opening a link never trains
+
+
+def test_tampered_link_values_are_ignored():
+    at = _lab_from_link(
+        {"lab_units_1": "999", "lab_lr": "abc", "lab_dataset": "<script>", "lab_seed": "-5"}
+    )
+    assert not at.exception
+    settings = _run(at).settings
+    assert settings.hidden_units == (8,)
+    assert settings.learning_rate == 0.1 and settings.dataset == "moons" and settings.seed == 0

@@ -152,7 +152,10 @@ def test_distributions_have_a_histogram_per_layer_and_row(n_layers):
     for left, right in zip(domains, domains[1:], strict=False):
         assert left[1] < right[0]
     titles = [a.text for a in figure.layout.annotations]
-    assert titles[0] == "layer 1 weights" and titles[-1] == f"layer {n_layers} gradients"
+    assert len(titles) == n_layers and titles[0] in ("layer 1", "L1")
+    assert figure.layout.yaxis.title.text == "weights"
+    assert figure.layout[f"yaxis{n_layers + 1}"].title.text == "gradients"
+    assert figure.data[n_layers].name == "layer 1 gradients"
 
 
 def test_presenter_sizes_reach_the_layout():

@@ -31,10 +31,14 @@ def _figure(
         "title": {"text": title, "font": {"size": font_size + 3}},
         "height": height,
         "font": {"size": font_size},
-        "margin": {"l": 60, "r": 20, "t": 50, "b": 50},
+        "margin": {"l": 60, "r": 20, "t": 50, "b": 70},
         "uirevision": revision,
-        "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.0, "xanchor": "right", "x": 1},
+        # Below the plot, so that a long legend never covers the title.
+        "legend": {"orientation": "h", "yanchor": "top", "y": -0.2, "xanchor": "left", "x": 0},
     }
+    # Below the plot and clear of the x-axis title, whose height grows with the font.
+    base["legend"]["y"] = -(0.14 + 0.007 * font_size)
+    base["margin"]["b"] = 70 + 2 * font_size
     return go.Figure(data=traces, layout={**base, **layout})
 
 
@@ -510,7 +514,7 @@ def distributions_figure(
     width = (1.0 - gap * (n_layers - 1)) / n_layers
     tick_font = {"size": max(font_size - 3, 8)}
     traces, annotations = [], []
-    layout: dict = {"bargap": 0.0, "margin": {"l": 40, "r": 20, "t": 60, "b": 30}}
+    layout: dict = {"bargap": 0.0, "margin": {"l": 50, "r": 20, "t": 60, "b": 30}}
     rows = ((weights, "weights", TRAIN_COLOR), (gradients, "gradients", TEST_COLOR))
     for row, (arrays, label, color) in enumerate(rows):
         y_domain = [0.58, 0.92] if row == 0 else [0.0, 0.34]
@@ -522,7 +526,7 @@ def distributions_figure(
                 "domain": x_domain,
                 "anchor": f"y{axis}",
                 "tickfont": tick_font,
-                "nticks": 4,
+                "nticks": 3,
                 "exponentformat": "e",
             }
             layout[f"yaxis{axis}"] = {
@@ -531,21 +535,24 @@ def distributions_figure(
                 "tickfont": tick_font,
                 "nticks": 4,
             }
+            if layer == 0:
+                layout[f"yaxis{axis}"]["title"] = {"text": label, "font": tick_font}
             name = f"layer {layer + 1} {label}"
             traces.append(_histogram_bars(arrays[layer], color, axis, name))
-            annotations.append(
-                {
-                    "text": name,
-                    "x": (x_domain[0] + x_domain[1]) / 2,
-                    "y": y_domain[1] + 0.01,
-                    "xref": "paper",
-                    "yref": "paper",
-                    "xanchor": "center",
-                    "yanchor": "bottom",
-                    "showarrow": False,
-                    "font": {"size": max(font_size - 1, 9)},
-                }
-            )
+            if row == 0:
+                annotations.append(
+                    {
+                        "text": f"layer {layer + 1}" if n_layers <= 4 else f"L{layer + 1}",
+                        "x": (x_domain[0] + x_domain[1]) / 2,
+                        "y": y_domain[1] + 0.01,
+                        "xref": "paper",
+                        "yref": "paper",
+                        "xanchor": "center",
+                        "yanchor": "bottom",
+                        "showarrow": False,
+                        "font": {"size": max(font_size - 1, 9)},
+                    }
+                )
     layout["annotations"] = annotations
     title = "Weight and gradient distributions"
     return _figure(traces, layout, title, height, font_size, "lab-dist")
