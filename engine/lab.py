@@ -39,6 +39,7 @@ LOSSES = {
 
 GRID_RESOLUTION = 60  # points per axis of the decision-boundary / neuron-output grid
 CURVE_POINTS = 200  # points on the fitted curve of 1-D regression
+FORWARD_BLOCK_ROWS = 1024  # rows per matrix product when drawing (see layer_outputs)
 GRID_MARGIN = 0.1  # the plane extends this fraction of the data range beyond the data
 
 VANISHING_NORM = 1e-6  # a layer's gradient norm below this has vanished
@@ -276,7 +277,12 @@ def layer_outputs(net: Network, X: np.ndarray) -> list[np.ndarray]:
     X = np.asarray(X, dtype=np.float64)
     if X.ndim != 2 or X.shape[1] != net.n_inputs or not np.all(np.isfinite(X)):
         raise ValueError(f"Inputs must be finite rows of {net.n_inputs} numbers.")
-    return [a for _, a in net._forward_layers(X)]
+    # In blocks: a multi-threaded BLAS on a busy machine makes one big product far slower.
+    blocks = [
+        [a for _, a in net._forward_layers(X[start : start + FORWARD_BLOCK_ROWS])]
+        for start in range(0, X.shape[0], FORWARD_BLOCK_ROWS)
+    ]
+    return [np.vstack([block[layer] for block in blocks]) for layer in range(len(net.weights))]
 
 
 def output_grid(net: Network, grid: PlaneGrid) -> np.ndarray:
