@@ -422,7 +422,7 @@ def diagnose_gradients(norms, activations: list[str], init: str | None = None) -
     layer = int(np.argmin(norms)) + 1
     smallest = float(norms[layer - 1])
     if largest == 0.0:
-        message = "Every gradient is exactly 0: nothing can learn."
+        message = "Every weight gradient is exactly 0: no weight can change."
         return GradientDiagnosis(
             "vanishing",
             layer,

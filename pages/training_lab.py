@@ -431,7 +431,9 @@ def _counter(run: LabRun, shown: int) -> None:
         delta=format_number(now - start) if shown else None,
         delta_color="inverse",
     )
-    if run.task == "regression":
+    if len(run.split.X_test) == 0:
+        columns[3].metric("Test rows", "none", help="Raise the test fraction to see a test loss.")
+    elif run.task == "regression":
         columns[3].metric("Test loss", format_number(history.test_loss[shown]))
     else:
         columns[3].metric("Test accuracy", format_number(history.test_accuracy[shown]))

@@ -295,3 +295,32 @@ def test_tampered_link_values_are_ignored():
     settings = _run(at).settings
     assert settings.hidden_units == (8,)
     assert settings.learning_rate == 0.1 and settings.dataset == "moons" and settings.seed == 0
+
+
+@pytest.mark.parametrize(
+    ("widget", "key", "value"),
+    [
+        ("slider", "lab_layers", 0),  # no hidden layer: logistic regression
+        ("slider", "lab_layers", 6),
+        ("selectbox", "lab_init", "zeros"),
+        ("select_slider", "lab_batch", 2000),  # full batch
+        ("slider", "lab_test", 0.0),  # no test rows
+        ("select_slider", "lab_l2", 1.0),
+    ],
+)
+def test_unusual_set_ups_train_without_errors(lab, widget, key, value):
+    getattr(lab, widget)(key=key).set_value(value).run()
+    lab.button(key="lab_epoch").click().run()
+    assert not lab.exception
+    assert not _errors(lab)
+    run = _run(lab)
+    assert run.trainer.updates == run.trainer.updates_per_epoch
+    assert "undefined" not in [m.value for m in lab.metric]
+
+
+def test_zero_initialisation_is_explained_in_the_gradient_view(lab):
+    lab.selectbox(key="lab_init").set_value("zeros").run()
+    lab.button(key="lab_step").click().run()
+    warnings = " ".join(w.value for w in lab.warning)
+    assert "Vanishing" in warnings or "exactly 0" in warnings
+    assert "zero" in warnings.lower() and "Xavier" in warnings

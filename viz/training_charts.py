@@ -37,7 +37,7 @@ def _figure(
         "legend": {"orientation": "h", "yanchor": "top", "y": -0.2, "xanchor": "left", "x": 0},
     }
     # Below the plot and clear of the x-axis title, whose height grows with the font.
-    base["legend"]["y"] = -(0.14 + 0.007 * font_size)
+    base["legend"]["y"] = -(0.18 + 0.007 * font_size)
     base["margin"]["b"] = 70 + 2 * font_size
     return go.Figure(data=traces, layout={**base, **layout})
 

@@ -44,7 +44,11 @@ def test_play_trains_and_pause_stops_with_lower_loss(page, app_url, shot_dir):
     page.wait_for_timeout(1000)
     assert _number(_metric(page, "Updates")) == updates
     assert_no_exception(page)
-    page.screenshot(path=str(shot_dir / "training_lab_paused.png"), full_page=True)
+    page.screenshot(path=str(shot_dir / "training_lab_paused.png"))
+    # Streamlit scrolls inside the app, so a tall window is how one picture shows every view.
+    page.set_viewport_size({"width": 1280, "height": 2600})
+    page.wait_for_timeout(1000)
+    page.screenshot(path=str(shot_dir / "training_lab_all_views.png"))
 
 
 def test_uploading_a_non_numeric_csv_shows_a_message(page, app_url, shot_dir):
