@@ -611,6 +611,10 @@ st.caption(
     " the decision boundary, the weights and the gradients of every layer."
 )
 with error_boundary("the training lab"):
+    if "lab_speed" not in st.session_state:
+        # The speed widget's state is dropped when the visitor leaves the page, so this is a
+        # fresh arrival: a run left playing elsewhere stays paused until Play is pressed.
+        st.session_state[PLAYING] = False
     settings, uploaded, key = setup_panel()
     lab_run = ensure_run(settings, uploaded, key)
     if lab_run is None:

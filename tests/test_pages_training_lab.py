@@ -324,3 +324,26 @@ def test_zero_initialisation_is_explained_in_the_gradient_view(lab):
     warnings = " ".join(w.value for w in lab.warning)
     assert "Vanishing" in warnings or "exactly 0" in warnings
     assert "zero" in warnings.lower() and "Xavier" in warnings
+
+
+def test_play_stops_by_itself_when_the_last_epoch_ends(lab):
+    lab.number_input(key="lab_epochs").set_value(2).run()
+    lab.select_slider(key="lab_speed").set_value(500).run()
+    lab.button(key="lab_play").click().run()
+    assert not lab.exception
+    run = _run(lab)
+    assert run.trainer.updates == run.trainer.total_updates == 2 * run.trainer.updates_per_epoch
+    assert lab.session_state["lab_playing"] is False
+    assert lab.button(key="lab_play").label == "Play" and lab.button(key="lab_play").disabled
+    assert any("Finished" in s.value for s in lab.success)
+
+
+def test_coming_back_to_the_page_does_not_resume_training(lab):
+    lab.button(key="lab_play").click().run()
+    assert lab.session_state["lab_playing"] is True
+    lab.switch_page("pages/home.py").run()
+    updates = _run(lab).trainer.updates
+    lab.switch_page(PAGE).run()
+    assert lab.session_state["lab_playing"] is False
+    assert _run(lab).trainer.updates == updates  # the trained run is kept, not retrained
+    assert updates > 0
