@@ -64,3 +64,18 @@ def test_uploading_a_non_numeric_csv_shows_a_message(page, app_url, shot_dir):
     wait_for_app(page)
     assert_no_exception(page)
     page.screenshot(path=str(shot_dir / "training_lab_bad_csv.png"), full_page=True)
+
+
+def test_play_runs_to_the_end_and_stops_by_itself(page, app_url, shot_dir):
+    _open_lab(page, app_url)
+    epochs = page.get_by_role("spinbutton", name="Epochs")
+    epochs.fill("3")
+    epochs.press("Enter")
+    wait_for_app(page)
+    page.get_by_role("button", name=re.compile("Play")).click()
+    page.get_by_text("Finished: 15 updates (3 epochs).").wait_for(timeout=60_000)
+    wait_for_app(page)
+    assert page.get_by_role("button", name=re.compile("Play")).is_disabled()
+    assert _number(_metric(page, "Updates")) == 15
+    assert_no_exception(page)
+    page.screenshot(path=str(shot_dir / "training_lab_finished.png"))
