@@ -232,8 +232,18 @@ def _upload(lab: AppTest, content: bytes, name: str = "data.csv") -> None:
         (b"x\n1\n2\n3\n4\n", "at least two columns"),
         (b"x,y\n1,2\n2,\n3,4\n5,6\n", "is empty"),
         (b"x,y\n" + b"1.000000,2.000000\n" * 60_000, "bytes"),
+        (b",,,\n,,,\n", "no header row"),
+        (b"\xff\xfe\x00", "UTF-8"),
     ],
-    ids=["empty", "non-numeric", "no-target-column", "missing-target-value", "too-large"],
+    ids=[
+        "empty",
+        "non-numeric",
+        "no-target-column",
+        "missing-target-value",
+        "too-large",
+        "separators-only",
+        "not-text",
+    ],  # fmt: skip
 )
 def test_bad_csv_files_get_a_clear_message(lab, content, expected):
     before = _run(lab)
