@@ -21,8 +21,8 @@ st.set_page_config(page_title="Backprop Lab", page_icon=":material/neurology:", 
 
 # Read before any widget runs: a bound widget silently drops a URL value it cannot accept.
 sent_params = url_params_snapshot()
-if drop_non_finite_url_params(sent_params):
-    st.rerun()  # Streamlit 1.67 crashes seeding an int widget from `1e309`: drop, then rerun
+# Streamlit 1.67 crashes seeding an int widget from `1e309`: drop such values, then rerun.
+dropped_params = drop_non_finite_url_params(sent_params)
 
 PAGES = {
     "Start": [
@@ -80,6 +80,8 @@ notes = st.container()
 apply_presenter_style()
 
 page = st.navigation(PAGES, position="top" if presenting else "sidebar")
+if dropped_params:
+    st.rerun()  # after st.navigation, so the rerun stays on the requested page
 try:
     with error_boundary("this page"):  # a page's own boundary should catch first; this is the net
         page.run()
