@@ -38,6 +38,8 @@ def read_csv_table(data: bytes | str) -> tuple[list[str], np.ndarray]:
     except csv.Error as error:
         raise ValueError(f"The file is not valid CSV: {error}.") from None
     rows = [row for row in rows if any(cell.strip() for cell in row)]
+    if not rows:
+        raise ValueError("The file has no values; it needs a header row and data rows.")
     header = [name.strip() for name in rows[0]]
     if len(header) < 2:
         raise ValueError("The file needs at least two columns: one feature and the target.")

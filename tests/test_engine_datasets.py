@@ -86,6 +86,7 @@ def test_load_csv_detects_a_binary_target():
     [
         (b"", "price", "The file is empty"),
         (b"   \n\n", "price", "The file is empty"),
+        (b",,\n , ,\n", "price", "The file has no values"),
         (b"size,price\n", "price", "no data rows"),
         (b"size,price\n1,abc\n", "price", "Row 2, column 'price' is not a number: 'abc'"),
         (b"size,price\n1,\n", "price", "Row 2, column 'price' is empty"),
