@@ -87,15 +87,9 @@ def default_output(task: str) -> tuple[str, str]:
     return output_choices(task)[0], loss_choices(task)[0]
 
 
-NO_HEADER = "The file has no header row: its first line must name the columns, e.g. x1,x2,y."
-
-
 def csv_columns(data: bytes | str) -> list[str]:
     """Column names of an uploaded CSV file, after the engine's full validation (ValueError)."""
-    try:
-        header, _ = read_csv_table(data)
-    except IndexError:  # engine/csv_loader.py: a file of empty cells only (",,,") has no row 0
-        raise ValueError(NO_HEADER) from None
+    header, _ = read_csv_table(data)
     return header
 
 
@@ -103,10 +97,7 @@ def dataset_from_upload(data: bytes | str, target: str) -> Dataset:
     """The Dataset of an uploaded CSV file with `target` as the target column (ValueError)."""
     if data is None or len(data) == 0:
         raise ValueError("The file is empty; it needs a header row and at least one data row.")
-    try:
-        return load_csv(data, target, name=UPLOADED)
-    except IndexError:  # as in csv_columns
-        raise ValueError(NO_HEADER) from None
+    return load_csv(data, target, name=UPLOADED)
 
 
 def make_lab_dataset(settings: LabSettings, uploaded: Dataset | None = None) -> Dataset:

@@ -67,7 +67,7 @@ TICK_SECONDS = 0.2  # while playing, the views redraw about 5 times a second
 TICK_BUDGET = 0.05  # at most this many seconds of training per redraw
 
 DATASET_LABELS = {
-    "xor": "XOR (4 quadrants)",
+    "xor": "XOR",
     "circles": "Circles",
     "moons": "Moons",
     "spiral": "Spiral",
@@ -98,6 +98,22 @@ def _sanitise_choice(key: str, options, default) -> None:
     """Put a valid value under `key` before its widget is drawn (tampered URL, changed task)."""
     if key in st.session_state and st.session_state[key] not in options:
         st.session_state[key] = default
+
+
+def _labelled_choice(label: str, names, labels: dict, default: str, key: str, **kwargs) -> str:
+    """A bound selectbox showing `labels[name]`; returns the chosen name.
+
+    The options are the labels themselves (not names with a format_func), so the URL carries
+    exactly the text the widget holds and a shared link round-trips.
+    """
+    options = [labels[name] for name in names]
+    by_label = dict(zip(options, names, strict=True))
+    default_label = labels[default] if default in names else options[0]
+    _sanitise_choice(key, options, default_label)
+    chosen = st.selectbox(
+        label, options, index=options.index(default_label), key=key, bind="query-params", **kwargs
+    )
+    return by_label[chosen]
 
 
 def _uploaded_dataset():
@@ -144,15 +160,7 @@ def _uploaded_dataset():
 def _data_widgets():
     """Dataset, noise, split and seed; returns (fields, uploaded dataset, upload digest)."""
     names = (*GENERATORS, UPLOADED)
-    _sanitise_choice("lab_dataset", names, DEFAULTS.dataset)
-    dataset = st.selectbox(
-        "Dataset",
-        names,
-        index=names.index(DEFAULTS.dataset),
-        format_func=DATASET_LABELS.get,
-        key="lab_dataset",
-        bind="query-params",
-    )
+    dataset = _labelled_choice("Dataset", names, DATASET_LABELS, DEFAULTS.dataset, "lab_dataset")
     uploaded, digest = None, None
     if dataset == UPLOADED:
         uploaded, digest = _uploaded_dataset()
@@ -218,15 +226,12 @@ def _network_widgets(task: str | None) -> dict:
     if task is not None:
         outputs, losses = output_choices(task), loss_choices(task)
         _sanitise_choice("lab_output", outputs, outputs[0])
-        _sanitise_choice("lab_loss", losses, losses[0])
         output = st.selectbox(
             "Output activation", outputs, key="lab_output", bind="query-params",
             help="Matched to the task: sigmoid for two classes, softmax for several, linear"
             " for numbers.",
         )  # fmt: skip
-        loss = st.selectbox(
-            "Loss", losses, format_func=LOSS_LABELS.get, key="lab_loss", bind="query-params"
-        )
+        loss = _labelled_choice("Loss", losses, LOSS_LABELS, losses[0], "lab_loss")
     inits = tuple(INITIALISERS)
     _sanitise_choice("lab_init", inits, DEFAULTS.init)
     init = st.selectbox(
@@ -258,11 +263,8 @@ def _training_widgets() -> dict:
         "Epochs", 1, limits.MAX_EPOCHS, DEFAULTS.epochs, 10,
         key="lab_epochs", bind="query-params",
     )  # fmt: skip
-    optimizers = tuple(OPTIMIZERS)
-    _sanitise_choice("lab_optimizer", optimizers, DEFAULTS.optimizer)
-    optimizer = st.selectbox(
-        "Optimizer", optimizers, index=optimizers.index(DEFAULTS.optimizer),
-        format_func=OPTIMIZER_LABELS.get, key="lab_optimizer", bind="query-params",
+    optimizer = _labelled_choice(
+        "Optimizer", tuple(OPTIMIZERS), OPTIMIZER_LABELS, DEFAULTS.optimizer, "lab_optimizer",
         help="; ".join(OPTIMIZERS.values()),
     )  # fmt: skip
     _sanitise_choice("lab_l2", L2_VALUES, DEFAULTS.l2)

@@ -222,11 +222,11 @@ def test_csv_helpers_validate_with_the_engine_loader():
         (b"a\n1\n2\n", "two columns"),
         (b"a,y\n1,\n2,3\n3,4\n5,6\n", "empty"),
         (b"a,y\n" + b"1.000000,2.000000\n" * 60_000, "bytes"),
-        (b",,,\n,,,\n", "no header row"),  # the engine loader raises IndexError here
+        (b",,,\n,,,\n", "header row"),  # older loaders raised IndexError here
     ):
         with pytest.raises(ValueError, match=message):
             dataset_from_upload(content, "y")
-    with pytest.raises(ValueError, match="no header row"):
+    with pytest.raises(ValueError, match="header row"):
         csv_columns(b",,\n")
     with pytest.raises(ValueError, match="no column 'price'"):
         dataset_from_upload(good, "price")
