@@ -27,8 +27,11 @@ def _open(page, url: str) -> None:
     if close.count():  # the first view of a fresh server (tests/e2e/test_cold_start.py)
         close.first.click()
         wait_for_app(page)
-    page.wait_for_timeout(500)  # charts draw after the script finishes
-    wait_for_app(page)
+    # Charts show a skeleton until they are drawn; wait for every one of them.
+    page.wait_for_function(
+        "document.querySelectorAll('[data-testid=\"stSkeleton\"]').length === 0",
+        timeout=20_000,
+    )
 
 
 @pytest.mark.parametrize("path", url_paths(), ids=lambda p: p or "home")
