@@ -35,18 +35,20 @@ STEP_ERROR = "_step_error"
 # Query parameters that are not widgets: the phase, completed steps and edited tables.
 PHASE_PARAM, STEPS_PARAM, DATA_PARAM = "step_phase", "step_n", "step_data"
 
+# Option labels double as URL values (a bound selectbox puts its shown label in the link).
 PRESET_TITLES = {
-    "textbook": "2-2-2 worked example (textbook)",
-    "xor": "XOR (2-2-1, four rows)",
-    "housing": "House price (3-3-1)",
-    stepper.CUSTOM: "Custom network",
+    "textbook": "Textbook 2-2-2",
+    "xor": "XOR",
+    "housing": "House price",
+    stepper.CUSTOM: "Custom",
 }
+PRESET_BY_TITLE = {title: name for name, title in PRESET_TITLES.items()}
 PRESET_LEARNING_RATES = {"textbook": 0.5, "xor": 0.5, "housing": 0.1, stepper.CUSTOM: 0.5}
 GRAPH_HEIGHT = 440
 
 
 def _on_preset_change() -> None:
-    preset = st.session_state.get("step_preset", "textbook")
+    preset = PRESET_BY_TITLE.get(st.session_state.get("step_preset"), "textbook")
     st.session_state["step_lr"] = PRESET_LEARNING_RATES.get(preset, 0.5)
 
 
@@ -103,14 +105,13 @@ def _custom_config() -> stepper.CustomConfig:
     loss = cols[1].selectbox(
         "Loss",
         tuple(LOSSES),
-        format_func=lambda name: LOSSES[name].label,
+        help="; ".join(f"{name}: {loss.label}" for name, loss in LOSSES.items()),
         key="step_loss",
         bind="query-params",
     )
     init = cols[2].selectbox(
         "Initialisation",
         tuple(INITIALISERS),
-        format_func=lambda name: name,
         key="step_init",
         bind="query-params",
         help="; ".join(INITIALISERS.values()),
@@ -538,10 +539,12 @@ def main() -> None:
     presenting = presenter_mode()
     st.markdown("### Step by step")
     top = st.columns([3, 2, 2, 2])
-    preset = top[0].selectbox(
-        "Scenario", stepper.SCENARIO_NAMES, format_func=PRESET_TITLES.get,
-        key="step_preset", bind="query-params", on_change=_on_preset_change,
-    )  # fmt: skip
+    preset = PRESET_BY_TITLE[
+        top[0].selectbox(
+            "Scenario", tuple(PRESET_TITLES.values()), key="step_preset", bind="query-params",
+            on_change=_on_preset_change,
+        )
+    ]  # fmt: skip
     lr = top[1].number_input(
         "Learning rate η", min_value=0.0001, max_value=limits.MAX_LEARNING_RATE, value=0.5,
         step=0.05, format="%.4g", key="step_lr", bind="query-params",

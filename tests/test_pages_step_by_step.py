@@ -15,6 +15,12 @@ from viz.format import format_number
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 PAGE = "pages/step_by_step.py"
+PRESET_TITLES = {
+    "textbook": "Textbook 2-2-2",
+    "xor": "XOR",
+    "housing": "House price",
+    "custom": "Custom",
+}  # the scenario selectbox's labels, which are also its URL values
 
 
 def _open(query: dict | None = None) -> AppTest:
@@ -48,7 +54,7 @@ def _latex(at) -> str:
 @pytest.mark.parametrize("preset", ["textbook", "xor", "housing", "custom"])
 def test_page_loads_for_every_preset(preset):
     at = _open()
-    at.selectbox(key="step_preset").set_value(preset).run()
+    at.selectbox(key="step_preset").set_value(PRESET_TITLES[preset]).run()
     assert not at.exception
     assert not at.error, [e.value for e in at.error]
     assert _state(at).phase == 0
@@ -140,7 +146,7 @@ def test_history_records_the_loss_after_each_step():
 
 def test_invalid_custom_network_shows_a_message_and_keeps_the_last_valid_one():
     at = _open()
-    at.selectbox(key="step_preset").set_value("custom").run()
+    at.selectbox(key="step_preset").set_value("Custom").run()
     layers_before = _state(at).weights[0].shape
     at.selectbox(key="step_act_out").set_value("tanh").run()
     at.selectbox(key="step_loss").set_value("binary_cross_entropy").run()
@@ -152,7 +158,7 @@ def test_invalid_custom_network_shows_a_message_and_keeps_the_last_valid_one():
 
 def test_custom_network_changes_shape():
     at = _open()
-    at.selectbox(key="step_preset").set_value("custom").run()
+    at.selectbox(key="step_preset").set_value("Custom").run()
     at.number_input(key="step_hidden").set_value(2).run()
     at.number_input(key="step_units2").set_value(4).run()
     assert not at.exception
@@ -165,7 +171,7 @@ def test_custom_network_changes_shape():
 
 def test_batch_mode_uses_every_row_and_says_so():
     at = _open()
-    at.selectbox(key="step_preset").set_value("xor").run()
+    at.selectbox(key="step_preset").set_value("XOR").run()
     at.toggle(key="step_batch").set_value(True).run()
     scenario = xor_scenario()
     trace = scenario.network.compute_trace(scenario.X, scenario.Y, 0.5)
@@ -178,7 +184,7 @@ def test_batch_mode_uses_every_row_and_says_so():
 
 def test_large_learning_rate_diverges_with_advice_and_no_exception():
     at = _open()
-    at.selectbox(key="step_preset").set_value("housing").run()
+    at.selectbox(key="step_preset").set_value("House price").run()
     at.number_input(key="step_lr").set_value(100.0).run()
     for _ in range(12):
         at.button(key="step_train").click().run()

@@ -23,7 +23,12 @@ def _trace(scenario):
 
 
 def _text(equations) -> str:
-    return " ".join(e.latex for e in equations)
+    """The equations' LaTeX without layout markup (line breaks, alignment), in one line."""
+    text = " ".join(e.latex for e in equations)
+    for markup in (r"\begin{aligned}", r"\end{aligned}", r"\begin{gathered}",
+                   r"\end{gathered}", r"\quad", "\\\\", "&"):  # fmt: skip
+        text = text.replace(markup, " ")
+    return " ".join(text.split())
 
 
 def test_latex_number_formats_like_format_number():

@@ -1,5 +1,6 @@
 """Structure of the network graph figure and the click-to-weight mapping."""
 
+import json
 import time
 
 import numpy as np
@@ -174,3 +175,16 @@ def test_selected_weight_rejects_malformed_and_out_of_range():
 def test_selected_weight_takes_the_last_weight_point():
     selection = _selection([0, 0, 0, KIND_WEIGHT], [0, 0, -1, KIND_NODE], [1, 1, 0, KIND_WEIGHT])
     assert selected_weight(selection) == (1, 1, 0)
+
+
+def test_customdata_travels_as_plain_lists():
+    """A numeric array would reach the browser as a typed array and come back as a dict."""
+    net = textbook_222().network
+    spec = json.loads(network_figure(net.weights, net.biases).to_json())
+    edges = next(trace for trace in spec["data"] if trace.get("name") == "edges")
+    assert edges["customdata"][0] == [0, 0, 0, KIND_WEIGHT]
+
+
+def test_selected_weight_reads_typed_array_customdata():
+    points = {"selection": {"points": [{"customdata": {"0": 1, "1": 0, "2": 1, "3": 0}}]}}
+    assert selected_weight(points) == (1, 0, 1)

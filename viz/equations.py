@@ -53,6 +53,27 @@ def _elide(terms: list[str]) -> tuple[list[str], int]:
     return kept, len(terms) - (MAX_TERMS - 1)
 
 
+def _sum_lines(terms: list[str], per_line: int = 2) -> str:
+    """terms joined by +, broken into aligned lines of `per_line` terms (narrow columns)."""
+    lines = [" + ".join(terms[i : i + per_line]) for i in range(0, len(terms), per_line)]
+    return r" \\ &\quad + ".join(lines)
+
+
+def _aligned(first: str, *rest: str) -> str:
+    """An aligned block: `first` then one '&= ...' line per entry of `rest`."""
+    return (
+        r"\begin{aligned} "
+        + first
+        + "".join(rf" \\ &= {line}" for line in rest)
+        + (r" \end{aligned}")
+    )
+
+
+def _stacked(*parts: str) -> str:
+    """Several short equations one under the other (fits a narrow column)."""
+    return r"\begin{gathered} " + r" \\ ".join(parts) + r" \end{gathered}"
+
+
 def _input_base(layer: int) -> str:
     """Symbol of the inputs of node layer `layer`: x for the first layer, else a^{(l-1)}."""
     return "x" if layer == 1 else f"a^{{({layer - 1})}}"
@@ -84,13 +105,18 @@ def forward_equations(trace: StepTrace, layer: int, unit: int, sample: int = 0) 
     j = unit + 1
     general = Equation(
         "General form: weighted sum of the inputs plus the bias, then the activation f.",
-        rf"z^{{({layer})}}_{{j}} = \sum_k w^{{({layer})}}_{{jk}}\,{_input_base(layer)}"
-        rf"_{{k}} + b^{{({layer})}}_{{j}}, \qquad a^{{({layer})}}_{{j}} = f(z^{{({layer})}}_{{j}})",
+        _stacked(
+            rf"z^{{({layer})}}_{{j}} = \sum_k w^{{({layer})}}_{{jk}}\,{_input_base(layer)}"
+            rf"_{{k}} + b^{{({layer})}}_{{j}}",
+            rf"a^{{({layer})}}_{{j}} = f(z^{{({layer})}}_{{j}})",
+        ),
     )
     matrix = Equation(
         "Matrix form for the whole layer.",
-        rf"z^{{({layer})}} = W^{{({layer})}} a^{{({layer - 1})}} + b^{{({layer})}}, \qquad"
-        rf" a^{{({layer})}} = f(z^{{({layer})}})",
+        _stacked(
+            rf"z^{{({layer})}} = W^{{({layer})}} a^{{({layer - 1})}} + b^{{({layer})}}",
+            rf"a^{{({layer})}} = f(z^{{({layer})}})",
+        ),
     )
     weights = record.W[unit]
     inputs = record.a_in[sample]
@@ -107,12 +133,12 @@ def forward_equations(trace: StepTrace, layer: int, unit: int, sample: int = 0) 
     note = f" ({cut} of the {len(inputs)} products are not written out)" if cut else ""
     substituted = Equation(
         f"With the numbers, unit {j}{_sample_note(trace, sample)}{note}.",
-        rf"\begin{{aligned}} z^{{({layer})}}_{{{j}}} &= "
-        + " + ".join(symbols)
-        + rf" + b^{{({layer})}}_{{{j}}} \\ &= "
-        + " + ".join(numbers)
-        + f" + {latex_signed(record.b[unit])} = {latex_number(z)}"
-        + r"\end{aligned}",
+        _aligned(
+            rf"z^{{({layer})}}_{{{j}}} &= "
+            + _sum_lines([*symbols, rf"b^{{({layer})}}_{{{j}}}"], per_line=3),
+            _sum_lines([*numbers, latex_signed(record.b[unit])]),
+            latex_number(z),
+        ),
     )
     if record.activation == "softmax":
         denominator = " + ".join(f"e^{{{latex_signed(v)}}}" for v in record.z[sample][:MAX_TERMS])
@@ -163,7 +189,7 @@ def loss_equations(trace: StepTrace, sample: int = 0) -> list[Equation]:
             f"With the numbers{_sample_note(trace, sample)}"
             + (f" ({cut} output terms not written out)" if cut else "")
             + ".",
-            rf"L_{{{sample + 1}}} = " + " + ".join(terms) + f" = {latex_number(sample_loss)}",
+            _aligned(rf"L_{{{sample + 1}}} &= " + _sum_lines(terms), latex_number(sample_loss)),
         ),
     ]
     if N > 1:
@@ -172,8 +198,10 @@ def loss_equations(trace: StepTrace, sample: int = 0) -> list[Equation]:
         equations.append(
             Equation(
                 f"Batch mode: the loss is the mean over the {N} samples.",
-                rf"L = \frac{{1}}{{{N}}}\left(" + " + ".join(shown) + rf"\right)"
-                f" = {latex_number(trace.loss)}",
+                _aligned(
+                    rf"L &= \tfrac{{1}}{{{N}}}\,\bigl(" + _sum_lines(shown, 4) + r"\bigr)",
+                    latex_number(trace.loss),
+                ),
             )
         )
     else:
@@ -228,8 +256,10 @@ def backward_equations(
                 Equation(
                     "Output layer: how the loss changes with the output, times the slope of the"
                     " activation.",
-                    rf"\delta^{{({L})}}_j = \frac{{\partial L}}{{\partial a_j}}\,f'(z_j), \qquad"
-                    + _dloss_latex(trace.loss_name),
+                    _stacked(
+                        rf"\delta^{{({L})}}_j = \frac{{\partial L}}{{\partial a_j}}\,f'(z_j)",
+                        _dloss_latex(trace.loss_name),
+                    ),
                 ),
                 Equation(
                     f"With the numbers, unit {j}{_sample_note(trace, sample)}.",
@@ -260,9 +290,12 @@ def backward_equations(
                 f"With the numbers, unit {j}{_sample_note(trace, sample)}"
                 + (f" ({cut} products not written out)" if cut else "")
                 + ".",
-                rf"\delta^{{({layer})}}_{{{j}}} = \bigl(" + " + ".join(terms) + r"\bigr)"
-                rf" \times {latex_signed(fprime)} = {latex_signed(record.grad_a[sample, unit])}"
-                rf" \times {latex_signed(fprime)} = {latex_number(delta)}",
+                _aligned(
+                    rf"\delta^{{({layer})}}_{{{j}}} &= \bigl(" + _sum_lines(terms) + r"\bigr)"
+                    rf" \times {latex_signed(fprime)}",
+                    rf"{latex_signed(record.grad_a[sample, unit])} \times {latex_signed(fprime)}",
+                    latex_number(delta),
+                ),
             ),
         ]
     equations += gradient_equations(trace, layer, unit, source)
@@ -279,10 +312,10 @@ def gradient_equations(trace: StepTrace, layer: int, unit: int, source: int) -> 
         gradient_numbers = (
             f"{latex_signed(record.delta[0, unit])} \\times {latex_signed(record.a_in[0, source])}"
         )
-        general = (
+        general = _stacked(
             rf"\frac{{\partial L}}{{\partial w^{{({layer})}}_{{jk}}}} = \delta^{{({layer})}}_j\,"
-            rf"{_input_base(layer)}_k, \qquad"
-            rf" \frac{{\partial L}}{{\partial b^{{({layer})}}_j}} = \delta^{{({layer})}}_j"
+            rf"{_input_base(layer)}_k",
+            rf"\frac{{\partial L}}{{\partial b^{{({layer})}}_j}} = \delta^{{({layer})}}_j",
         )
         caption = "Gradient of a weight: the delta of its target unit times its input."
     else:
@@ -291,12 +324,12 @@ def gradient_equations(trace: StepTrace, layer: int, unit: int, source: int) -> 
             for d, x in zip(record.delta[:, unit], record.a_in[:, source], strict=True)
         ]
         terms, _ = _elide(terms)
-        gradient_numbers = " + ".join(terms)
-        general = (
+        gradient_numbers = _sum_lines(terms)
+        general = _stacked(
             rf"\frac{{\partial L}}{{\partial w^{{({layer})}}_{{jk}}}} = \sum_n \delta^{{({layer})}}"
-            rf"_{{nj}}\,{_input_base(layer)}_{{nk}}, \qquad"
-            rf" \frac{{\partial L}}{{\partial b^{{({layer})}}_j}}"
-            rf" = \sum_n \delta^{{({layer})}}_{{nj}}"
+            rf"_{{nj}}\,{_input_base(layer)}_{{nk}}",
+            rf"\frac{{\partial L}}{{\partial b^{{({layer})}}_j}}"
+            rf" = \sum_n \delta^{{({layer})}}_{{nj}}",
         )
         caption = (
             f"Batch mode: each sample's product is summed over the {N} samples (each delta"
@@ -305,10 +338,13 @@ def gradient_equations(trace: StepTrace, layer: int, unit: int, source: int) -> 
     return [
         Equation(caption, general),
         Equation(
-            f"With the numbers, the weight from input {k} to unit {j}.",
-            rf"\frac{{\partial L}}{{\partial w^{{({layer})}}_{{{j}{k}}}}} = {gradient_numbers}"
-            rf" = {latex_number(record.dW[unit, source])}"
-            rf" \quad(\text{{input }} {input_symbol})",
+            f"With the numbers, the weight from input {k} to unit {j} (its input is"
+            f" ${input_symbol}$).",
+            _aligned(
+                rf"\frac{{\partial L}}{{\partial w^{{({layer})}}_{{{j}{k}}}}} &= "
+                + gradient_numbers,
+                latex_number(record.dW[unit, source]),
+            ),
         ),
     ]
 
@@ -322,8 +358,10 @@ def update_equations(trace: StepTrace, layer: int, unit: int, source: int) -> li
         Equation(
             "Gradient descent: every weight and bias moves against its gradient, scaled by the"
             " learning rate eta.",
-            r"w_{\text{new}} = w - \eta\,\frac{\partial L}{\partial w}, \qquad"
-            r" b_{\text{new}} = b - \eta\,\frac{\partial L}{\partial b}",
+            _stacked(
+                r"w_{\text{new}} = w - \eta\,\frac{\partial L}{\partial w}",
+                r"b_{\text{new}} = b - \eta\,\frac{\partial L}{\partial b}",
+            ),
         ),
         Equation(
             f"With the numbers, the weight from unit {k} of layer {layer - 1} to unit {j} of"
@@ -416,8 +454,10 @@ def chain_rule_equations(chain: WeightChain) -> list[Equation]:
     equations.append(
         Equation(
             "Backpropagation and the finite-difference check (L(w + h) - L(w - h)) / 2h, h = 1e-6.",
-            rf"\frac{{\partial L}}{{\partial {name}}} = {latex_number(chain.gradient, 6)}"
-            rf"\qquad \text{{finite difference: }} {latex_number(chain.numerical, 6)}",
+            _stacked(
+                rf"\frac{{\partial L}}{{\partial {name}}} = {latex_number(chain.gradient, 6)}",
+                rf"\text{{finite difference: }} {latex_number(chain.numerical, 6)}",
+            ),
         )
     )
     equations.append(

@@ -68,6 +68,15 @@ def build_graph(layer_sizes: Sequence[int]) -> nx.DiGraph:
     return graph
 
 
+def _plain_rows(rows: list[tuple[int, ...]]) -> np.ndarray:
+    """customdata as an object array: Plotly then sends plain JSON lists, which the browser
+    hands back on a click as lists (a numeric array would travel as a typed array and come
+    back as {"0": ..., "1": ...})."""
+    array = np.empty((len(rows), 4), dtype=object)
+    array[:] = rows
+    return array
+
+
 def _finite_max_abs(arrays: Sequence[np.ndarray]) -> float:
     values = np.concatenate([np.ravel(np.asarray(a, dtype=float)) for a in arrays])
     values = values[np.isfinite(values)]
@@ -75,11 +84,14 @@ def _finite_max_abs(arrays: Sequence[np.ndarray]) -> float:
     return peak if peak > 0 else 1.0
 
 
-def _hover_lines(extras: Mapping[str, Sequence[np.ndarray | None]] | None, layer: int, index):
-    """'name = value' lines for entry `index` of layer `layer` in every extra array."""
+def _hover_lines(
+    extras: Mapping[str, Sequence[np.ndarray | None]] | None, layer: int, index, skip: str = ""
+):
+    """'name = value' lines for entry `index` of layer `layer` in every extra array (but the
+    one called `skip`, already shown)."""
     lines = []
     for name, arrays in (extras or {}).items():
-        if layer >= len(arrays) or arrays[layer] is None:
+        if name == skip or layer >= len(arrays) or arrays[layer] is None:
             continue
         lines.append(f"{name} = {format_number(np.asarray(arrays[layer])[index])}")
     return lines
@@ -176,7 +188,7 @@ def network_figure(
             f" (unit {col + 1} of layer {layer} → unit {row + 1} of layer {layer + 1})",
             f"{edge_title} = {format_number(value)}",
         ]
-        lines += _hover_lines(edge_hover, layer, (row, col))
+        lines += _hover_lines(edge_hover, layer, (row, col), skip=edge_title)
         marker_hover.append("<br>".join(lines))
     for (sign, magnitude_bin, bright), (xs, ys) in sorted(buckets.items()):
         centre = (magnitude_bin + 0.5) / N_MAGNITUDE_BINS
@@ -209,7 +221,7 @@ def network_figure(
             text=np.asarray(marker_text, dtype=object),
             textposition="top center",
             textfont={"size": text_size + 1},
-            customdata=np.asarray(marker_data),
+            customdata=_plain_rows(marker_data),
             hovertext=np.asarray(marker_hover, dtype=object),
             hoverinfo="text",
             marker={
@@ -262,7 +274,7 @@ def network_figure(
                 f" layer {layer + 1})",
                 f"{bias_title} = {format_number(value)}",
             ]
-            lines += _hover_lines(bias_hover, layer, row)
+            lines += _hover_lines(bias_hover, layer, row, skip=bias_title)
             bias_hover_text.append("<br>".join(lines))
     traces.append(
         dict(
@@ -271,9 +283,9 @@ def network_figure(
             y=np.asarray(bias_y),
             mode="markers+text" if show_bias_text else "markers",
             text=np.asarray(bias_text, dtype=object),
-            textposition="middle right",
+            textposition="top center",
             textfont={"size": text_size},
-            customdata=np.asarray(bias_data),
+            customdata=_plain_rows(bias_data),
             hovertext=np.asarray(bias_hover_text, dtype=object),
             hoverinfo="text",
             marker={
@@ -326,7 +338,7 @@ def network_figure(
             text=np.asarray(node_text, dtype=object),
             textposition="middle center",
             textfont={"size": text_size, "color": NODE_TEXT},
-            customdata=np.asarray(node_data),
+            customdata=_plain_rows(node_data),
             hovertext=np.asarray(node_hover_text, dtype=object),
             hoverinfo="text",
             marker={
@@ -466,6 +478,8 @@ def selected_weight(selection, layer_sizes: Sequence[int] | None = None) -> Weig
             data = point.get("customdata")
         except AttributeError:
             continue
+        if isinstance(data, dict):  # a typed array serialised by the browser: {"0": x, ...}
+            data = [data.get(str(index)) for index in range(len(data))]
         if not isinstance(data, (list, tuple)) or len(data) != 4:
             continue
         try:
@@ -506,6 +520,7 @@ def phase_view(trace: StepTrace, phase: Phase, sample: int = 0) -> dict:
         "new w": [record.W_new for record in layers],
     }
     bias_hover = {
+        "b": [record.b for record in layers],
         "dL/db": [record.db for record in layers],
         "new b": [record.b_new for record in layers],
     }
@@ -516,6 +531,7 @@ def phase_view(trace: StepTrace, phase: Phase, sample: int = 0) -> dict:
         "edge_hover": edge_hover,
         "bias_hover": bias_hover,
         "activations": [record.activation for record in layers],
+        "edge_title": "w",
     }
     if phase.kind == FORWARD:
         shown = [a if index <= phase.layer else None for index, a in enumerate(activations)]
