@@ -33,6 +33,13 @@ def calls_for(function: Callable[[], object], target_seconds: float, limit: int 
     return max(1, min(limit, int(target_seconds / max(elapsed, 1e-9))))
 
 
+def quiet_streamlit() -> None:
+    """Only errors from Streamlit's loggers (AppTest warns about bare mode on every run)."""
+    from streamlit import logger
+
+    logger.set_log_level("error")
+
+
 def median(values: list[float]) -> float:
     return float(statistics.median(values)) if values else float("nan")
 

@@ -283,9 +283,9 @@ def rss_rows(quick: bool) -> list[dict]:
 
 def run(quick: bool = False, server: bool = True) -> dict:
     """All three views; `quick` uses tiny counts, `server=False` skips the browser part."""
-    import logging
+    from bench.common import quiet_streamlit
 
-    logging.getLogger("streamlit").setLevel(logging.ERROR)
+    quiet_streamlit()
     rows = engine_rows(quick) + session_state_rows(quick)
     if server:
         rows += rss_rows(quick)

@@ -192,9 +192,9 @@ def time_scenario(scenario: Scenario, repeats: int) -> dict:
 
 def run(quick: bool = False, only: list[str] | None = None) -> dict:
     """Time every scenario; `quick` uses tiny repeat counts, `only` filters by page file."""
-    import logging
+    from bench.common import quiet_streamlit
 
-    logging.getLogger("streamlit").setLevel(logging.ERROR)
+    quiet_streamlit()
     repeats = 2 if quick else 15
     rows, raw = [], []
     for scenario in scenarios():
