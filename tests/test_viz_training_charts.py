@@ -59,7 +59,7 @@ def test_binary_boundary_figure_draws_probabilities_boundary_and_points():
     figure = charts.boundary_figure(x1, x2, probability, _points(), class_names=("a", "b"))
     heatmap, contour = figure.data[0], figure.data[1]
     assert heatmap.type == "heatmap" and contour.type == "contour"
-    np.testing.assert_allclose(heatmap.z, probability[0])
+    np.testing.assert_allclose(heatmap.z, probability[0], rtol=1e-6)
     assert (heatmap.zmin, heatmap.zmax) == (0.0, 1.0)
     assert contour.contours.start == 0.5 == contour.contours.end
     assert _names(figure)[2:] == ["a (train)", "b (train)", "a (test)"]
@@ -89,7 +89,7 @@ def test_neuron_figure_is_a_centred_heatmap_with_grey_points():
     x1, x2 = np.linspace(0, 1, 3), np.linspace(0, 1, 2)
     values = np.array([[-0.5, 0.0, 0.25], [0.1, 0.2, 0.3]])
     figure = charts.neuron_figure(x1, x2, values, _points(), title="unit", class_names=("a", "b"))
-    np.testing.assert_allclose(figure.data[0].z, values)
+    np.testing.assert_allclose(figure.data[0].z, values, rtol=1e-6)
     assert figure.data[0].zmid == 0.0 and figure.data[0].zmax == 0.5
     assert all(trace.marker.color == charts.MARKER_COLOR for trace in figure.data[1:])
     assert not any(trace.showlegend for trace in figure.data[1:])
