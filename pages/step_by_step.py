@@ -377,14 +377,31 @@ def _weight_label(weight: tuple[int, int, int]) -> str:
     return f"w({layer + 1}) {row + 1},{col + 1}: unit {col + 1} of layer {layer} → unit {row + 1}"
 
 
+def _current_weight(layer_sizes) -> tuple[int, int, int]:
+    """The weight the inspector and the update equations show (default: the output layer's
+    first weight), clamped to this network."""
+    n_weight_layers = len(layer_sizes) - 1
+
+    def pick(key, default, size):
+        value = st.session_state.get(key, default)
+        return min(max(int(value), 0), size - 1) if isinstance(value, int) else default
+
+    layer = pick("step_w_layer", n_weight_layers - 1, n_weight_layers)
+    row = pick("step_w_to", 0, layer_sizes[layer + 1])
+    col = pick("step_w_from", 0, layer_sizes[layer])
+    return layer, row, col
+
+
 def _sync_click(event, layer_sizes) -> None:
     """Copy a newly clicked weight into the weight pickers (the chart cannot be set back)."""
     weight = selected_weight(event, layer_sizes)
     if weight is None or weight == st.session_state.get(CLICK):
         return
     st.session_state[CLICK] = weight
-    st.session_state["step_weight_pick"] = weight
     layer, row, col = weight
+    st.session_state["step_w_layer"] = layer
+    st.session_state["step_w_to"] = row
+    st.session_state["step_w_from"] = col
     st.session_state[f"step_unit_{layer + 1}"] = row
     st.session_state[f"step_src_{layer + 1}"] = col
 
@@ -425,12 +442,29 @@ def _equation_panel(trace, phase, sample, weight):
     return equations
 
 
-def _inspector(trace, net, weights_list, weight):
+def _inspector(trace, net, weight):
     st.caption(
-        "Choose a weight by clicking the small marker on its edge in the graph, or from this"
-        " list, to see its whole chain rule."
+        "Choose a weight by clicking the small marker on its edge in the graph, or here, to see"
+        " its whole chain rule."
     )
-    weight = st.selectbox("Weight", weights_list, format_func=_weight_label, key="step_weight_pick")
+    layer_sizes = net.layer_sizes
+    for key, value in zip(("step_w_layer", "step_w_to", "step_w_from"), weight, strict=True):
+        st.session_state[key] = value  # clamped to this network before the widgets exist
+    cols = st.columns(3)
+    layer = cols[0].selectbox(
+        "Weight layer", range(len(layer_sizes) - 1), key="step_w_layer",
+        format_func=lambda i: f"W({i + 1}): layer {i} → layer {i + 1}",
+    )  # fmt: skip
+    row = cols[1].selectbox(
+        "To unit", range(layer_sizes[layer + 1]), key="step_w_to",
+        format_func=lambda j: f"unit {j + 1} of layer {layer + 1}",
+    )  # fmt: skip
+    col = cols[2].selectbox(
+        "From unit", range(layer_sizes[layer]), key="step_w_from",
+        format_func=lambda k: f"unit {k + 1} of layer {layer}",
+    )  # fmt: skip
+    weight = (layer, row, col)
+    st.markdown(f"**{_weight_label(weight)}**")
     chain = weight_chain(net, trace, *weight)
     if trace.n_samples > 1:
         st.info(
@@ -560,7 +594,12 @@ def main() -> None:
         with st.expander("Build the network: layers, units, activations, loss", expanded=True):
             custom = _custom_config()
     signature, scenario = _scenario(preset, int(seed), custom)
-    graph_col, side_col = st.columns([3, 2] if not presenting else [1, 1])
+    sizes = scenario.network.layer_sizes
+    if len(sizes) > 4 or max(sizes) > 8:  # a big network gets the full width for its graph
+        controls_col, graph_col, side_col = st.container(), st.container(), st.container()
+    else:
+        graph_col, side_col = st.columns([3, 2] if not presenting else [1, 1])
+        controls_col = side_col.container()
     tables_area = st.container()
     with tables_area:
         tables, edited = _start_tables(scenario, signature)
@@ -572,7 +611,7 @@ def main() -> None:
     sequence = phase_sequence(len(W_start))
     state = _ensure_state(signature, scenario, tables, edited, sequence, X, Y, lr)
 
-    with side_col:
+    with controls_col:
         strip = st.container()
         _controls(state, scenario, sequence, X, Y, lr)
         for note in st.session_state.pop(URL_NOTES, []):
@@ -588,27 +627,22 @@ def main() -> None:
 
     layer_sizes = net.layer_sizes
     shown_sample = sample_row if batch else 0
-    weights_list = [
-        (layer, row, col)
-        for layer in range(len(layer_sizes) - 1)
-        for row in range(layer_sizes[layer + 1])
-        for col in range(layer_sizes[layer])
-    ]
+    weight = _current_weight(layer_sizes)
     with graph_col:
         view = phase_view(trace, phase, sample=shown_sample)
-        picked = st.session_state.get("step_weight_pick")
         fig = network_figure(
             **view,
             input_names=scenario.input_names,
             output_names=scenario.output_names,
-            height=GRAPH_HEIGHT,
-            selected=picked if picked in weights_list else None,
+            height=max(GRAPH_HEIGHT, 28 * max(layer_sizes) + 80),
+            selected=weight,
         )
         event = st.plotly_chart(
             presenter_figure(fig), key="step_graph", on_select="rerun",
             selection_mode="points", config={"displaylogo": False},
         )  # fmt: skip
         _sync_click(event, layer_sizes)
+        weight = _current_weight(layer_sizes)
         shown = "delta" if phase.kind == BACKWARD else "a"
         edges = {FORWARD: "w", LOSS: "w", BACKWARD: "dL/dw", UPDATE: "new w"}[phase.kind]
         sample_note = f" of example {sample_row + 1}" if n_rows > 1 else ""
@@ -629,9 +663,6 @@ def main() -> None:
                 f"Single-example mode: example {sample_row + 1} of {n_rows}. Switch on batch"
                 " mode to use all of them."
             )
-    weight = st.session_state.get("step_weight_pick")
-    if weight not in weights_list:
-        weight = (len(layer_sizes) - 2, 0, 0)
     with side_col:
         diverged = stepper.diverged_message(trace)
         if diverged:
@@ -642,7 +673,7 @@ def main() -> None:
         ["Weight inspector", "Matrix view", "History", "Export"]
     )
     with inspector_tab, error_boundary("the weight inspector"):
-        _inspector(trace, net, weights_list, weight)
+        _inspector(trace, net, weight)
     with matrix_tab, error_boundary("the matrix view"):
         _matrix_view(trace)
     with history_tab, error_boundary("the history"):

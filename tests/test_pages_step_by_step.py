@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from engine import stepper
+from engine import numerical_weight_gradient, stepper
 from engine.phases import phase_sequence
 from engine.presets import housing_scenario, textbook_222, xor_scenario
 from viz.equations import latex_number
@@ -233,3 +233,26 @@ def test_presenter_mode_enlarges_the_graph():
     at.run()
     assert not at.exception
     assert _figure(at)["layout"]["height"] > normal
+
+
+def test_weight_inspector_shows_the_chain_rule_of_the_chosen_weight():
+    at = _open()
+    scenario, trace = _trace_of("textbook")
+    at.selectbox(key="step_w_layer").set_value(0).run()
+    at.selectbox(key="step_w_to").set_value(1).run()
+    at.selectbox(key="step_w_from").set_value(0).run()
+    assert not at.exception
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["dL/dw (backprop)"] == format_number(trace.layers[0].dW[1, 0], 6)
+    numerical = numerical_weight_gradient(scenario.network, scenario.X, scenario.Y, 0, 1, 0)
+    assert metrics["dL/dw (finite difference)"] == format_number(numerical, 6)
+    assert metrics["new w"] == format_number(trace.layers[0].W_new[1, 0])
+    at.button(key="step_finish").click().run()  # the update phase shows the same weight
+    assert f"= {latex_number(trace.layers[0].W_new[1, 0])}" in _latex(at)
+
+
+def test_the_default_inspected_weight_is_in_the_output_layer():
+    at = _open()
+    _, trace = _trace_of("textbook")
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["new w"] == format_number(trace.layers[1].W_new[0, 0])  # Mazur's w5

@@ -33,6 +33,7 @@ NODE_FILL = "#f4f4f4"  # light fill with dark text: readable on light and dark b
 NODE_TEXT = "#111111"
 NODE_LINE = "#555555"
 HIGHLIGHT_LINE = "#e69f00"  # Okabe-Ito orange
+COMPACT_NODE_SIZE = 26  # px; smaller nodes get their values printed beside them
 LABEL_EDGE_LIMIT = 24  # edges get a value label only when the network has at most this many
 
 KIND_WEIGHT, KIND_BIAS, KIND_NODE = 0, 1, 2  # last column of every point's customdata
@@ -304,6 +305,8 @@ def network_figure(
     )
 
     # Nodes: neutral fill, value printed inside; the highlighted layer gets an orange ring.
+    # Too small to print inside: only the highlighted layer's values, beside the nodes.
+    compact = node_size < COMPACT_NODE_SIZE
     node_x, node_y, node_text, node_hover_text, node_data, node_opacity = [], [], [], [], [], []
     node_line_colour, node_line_width = [], []
     for layer, size in enumerate(layer_sizes):
@@ -317,7 +320,8 @@ def network_figure(
             lines = [f"<b>{_unit_name(layer, unit, n_layers, input_names, output_names)}</b>"]
             if values is not None:
                 value = float(np.asarray(values)[unit])
-                text = format_number(value, 3)
+                if not compact or highlight_layer == layer:
+                    text = format_number(value, 3)
                 lines.append(f"{node_title} = {format_number(value)}")
             if layer > 0:
                 lines.append(f"b = {format_number(biases[layer - 1][unit])}")
@@ -325,7 +329,7 @@ def network_figure(
             node_text.append(text)
             node_hover_text.append("<br>".join(lines))
             bright = highlight_layer is None or highlight_layer == layer
-            node_opacity.append(1.0 if bright else 0.45)
+            node_opacity.append(1.0 if bright else 0.6)
             is_highlight = highlight_layer == layer
             node_line_colour.append(HIGHLIGHT_LINE if is_highlight else NODE_LINE)
             node_line_width.append(4 if is_highlight else 1.5)
@@ -336,8 +340,10 @@ def network_figure(
             y=np.asarray(node_y),
             mode="markers+text",
             text=np.asarray(node_text, dtype=object),
-            textposition="middle center",
-            textfont={"size": text_size, "color": NODE_TEXT},
+            textposition="middle right" if compact else "middle center",
+            textfont={"size": max(text_size, 10)}
+            if compact
+            else {"size": text_size, "color": NODE_TEXT},
             customdata=_plain_rows(node_data),
             hovertext=np.asarray(node_hover_text, dtype=object),
             hoverinfo="text",
