@@ -8,9 +8,10 @@ Chromium, opens the step-by-step page and presses Next (the button, or the Right
 `--keys`) `--clicks` times, all sessions at once. Reported: click-to-render latency (from the
 click to the page showing the next phase with the script finished; p50, p95, max), errors
 (exception elements, page errors, timeouts) and the server's resident memory (psutil RSS)
-before the sessions open, once they are open, and after the clicks; the difference from
-before to after, divided by K, is the memory per session. Results go to stdout and to
-bench/results/load.json.
+before the sessions open, once they are open, and after the clicks (the difference from
+before to after, divided by K, is the memory per session), and the server's CPU time per
+click (psutil), which, unlike latency, hardly depends on what else the machine is doing.
+Results go to stdout and to bench/results/load.json.
 """
 
 from __future__ import annotations
@@ -75,6 +76,8 @@ class LoadResult:
     rss_open_mb: float | None  # all sessions open, before the clicks
     rss_after_mb: float | None
     rss_per_session_mb: float | None
+    server_cpu_ms_per_click: float | None  # server CPU time spent per click (all threads)
+    clicks_per_second: float  # clicks rendered per second, all sessions together
     wall_seconds: float
     load_average: tuple[float, float, float] | None
 
@@ -86,6 +89,14 @@ def percentile(values: list[float], fraction: float) -> float:
     ordered = sorted(values)
     rank = max(0, min(len(ordered) - 1, int(round(fraction * len(ordered) + 0.5)) - 1))
     return ordered[rank]
+
+
+def server_cpu_seconds(pid: int | None) -> float | None:
+    """User plus system CPU time the server process has used so far (None without a pid)."""
+    if pid is None:
+        return None
+    times = psutil.Process(pid).cpu_times()
+    return times.user + times.system
 
 
 def server_rss(pid: int | None) -> float | None:
@@ -165,6 +176,7 @@ async def run_load(
             *(open_session(browser, url, use_keys, timeout_ms) for _ in range(sessions))
         )
         rss_open = server_rss(pid)
+        cpu_before, clicking_began = server_cpu_seconds(pid), time.perf_counter()
         await asyncio.gather(
             *(
                 click_through(page, phase, clicks, use_keys, timeout_ms, result)
@@ -173,6 +185,7 @@ async def run_load(
             )
         )
         rss_after = server_rss(pid)
+        cpu_after, clicking_seconds = server_cpu_seconds(pid), time.perf_counter() - clicking_began
         for context, *_ in opened:
             await context.close()
         await browser.close()
@@ -182,6 +195,11 @@ async def run_load(
     per_session = (
         (rss_after - rss_before) / sessions
         if rss_before is not None and rss_after is not None
+        else None
+    )
+    cpu_per_click = (
+        (cpu_after - cpu_before) / len(latencies) * 1000
+        if cpu_before is not None and latencies
         else None
     )
     try:
@@ -200,6 +218,8 @@ async def run_load(
         rss_open_mb=rss_open,
         rss_after_mb=rss_after,
         rss_per_session_mb=per_session,
+        server_cpu_ms_per_click=cpu_per_click,
+        clicks_per_second=len(latencies) / clicking_seconds if clicking_seconds else 0.0,
         wall_seconds=time.perf_counter() - began,
         load_average=load,
     )
@@ -264,6 +284,11 @@ def main(argv: list[str] | None = None) -> int:
         print(
             f"server RSS {result.rss_before_mb:.0f} MB before, {result.rss_after_mb:.0f} MB"
             f" after: {result.rss_per_session_mb:.1f} MB per session"
+        )
+    if result.server_cpu_ms_per_click is not None:
+        print(
+            f"server CPU {result.server_cpu_ms_per_click:.0f} ms per click;"
+            f" {result.clicks_per_second:.1f} clicks rendered per second in all"
         )
     print(f"load average {result.load_average}")
     for error in result.errors[:10]:
