@@ -329,7 +329,8 @@ def _act(action: str, n_phases: int, activations, loss: str, X, Y, lr: float) ->
             state = stepper.undo_step(state)
         elif action == "reset":
             _, _, W, b = st.session_state[ORIGIN][1]
-            state = stepper.start(W, b, state.history[0][1] if state.history else 0.0)
+            start = stepper.start(W, b, 0.0)
+            state = stepper.start(W, b, stepper.network(start, activations, loss).loss_value(X, Y))
     except ValueError as error:
         st.session_state[STEP_ERROR] = str(error)
         return

@@ -256,3 +256,39 @@ def test_the_default_inspected_weight_is_in_the_output_layer():
     _, trace = _trace_of("textbook")
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["new w"] == format_number(trace.layers[1].W_new[0, 0])  # Mazur's w5
+
+
+def _editor_key(at, suffix: str) -> str:
+    return next(e.key for e in at.data_editor if e.key and e.key.endswith(suffix))
+
+
+def _edit(at, suffix: str, edited_rows: dict) -> None:
+    key = _editor_key(at, suffix)
+    at.session_state[key] = {"edited_rows": edited_rows, "added_rows": [], "deleted_rows": []}
+    at.run()
+
+
+def test_an_edited_weight_restarts_the_step_from_it():
+    at = _open()
+    at.button(key="step_next").click().run()
+    _edit(at, "_W0", {0: {"w from 1": 0.9}})
+    assert not at.exception and not at.error
+    state = _state(at)
+    assert state.weights[0][0, 0] == 0.9 and state.phase == 0
+    scenario = textbook_222()
+    weights = [W.copy() for W in scenario.network.weights]
+    weights[0][0, 0] = 0.9
+    X, Y, W, b = stepper.decode_tables(
+        at.query_params["step_data"], (1, 2), (1, 2), scenario.network.layer_sizes
+    )
+    np.testing.assert_array_equal(W[0], weights[0])
+
+
+@pytest.mark.parametrize("bad", [None, "abc", float("nan")])
+def test_an_invalid_cell_shows_a_message_and_keeps_the_last_valid_values(bad):
+    at = _open()
+    _edit(at, "_X", {0: {"i2": bad}})
+    assert not at.exception
+    assert any("Inputs, row 1, column i2" in e.value for e in at.error)
+    np.testing.assert_array_equal(at.session_state["_step_origin"][1][0], textbook_222().X)
+    assert len(at.get("plotly_chart")) >= 1
