@@ -60,6 +60,7 @@ RUN_KEY = "lab_run_key"  # the (settings, upload digest) the run was built from
 PLAYING = "lab_playing"
 TIME = "lab_time"  # the time-travel slider: which recorded update to show
 TIME_LATEST = "lab_time_latest"  # the latest update when the slider was last drawn
+NEURON_CLICKED = "lab_neuron_clicked"  # the last neuron clicked on the network graph
 CSV_CACHE = "lab_csv_cache"  # (digest, target, columns, dataset or None, error or None)
 
 FIGURE_HEIGHT = 420  # px; presenter mode multiplies it by PRESENTER_HEIGHT_FACTOR
@@ -515,9 +516,11 @@ def _neuron_view(run: LabRun, net, height: int, font: int) -> None:
     def label(neuron) -> str:
         layer, unit = neuron
         kind = "output" if layer == n_layers else f"hidden layer {layer}"
-        return f"{kind}, unit {unit}"
+        return f"{kind}, unit {unit + 1}"  # counted from 1, as on the network graph
 
-    layer, unit = st.selectbox("Neuron", neurons, format_func=label, key="lab_neuron")
+    layer, unit = st.selectbox(
+        "Neuron (or click one in the network graph)", neurons, format_func=label, key="lab_neuron"
+    )
     grid = plane_grid(run.split)
     activation = net.activations[layer - 1]
     figure = charts.neuron_figure(
@@ -589,7 +592,14 @@ def live_views() -> None:
             activations=net.activations, height=height, font_size=font,
         )  # fmt: skip
         st.markdown(f"**Network after update {shown:,}** (edge width and colour: weight)")
-        st.plotly_chart(figure, key="lab_chart_network")
+        event = st.plotly_chart(
+            figure, key="lab_chart_network", on_select="rerun", selection_mode="points"
+        )
+        neuron = charts.clicked_neuron(event, net.layer_sizes)
+        if neuron is not None and neuron != st.session_state.get(NEURON_CLICKED):
+            # A new click picks the neuron for the plane view (drawn after this, on the right).
+            st.session_state[NEURON_CLICKED] = neuron
+            st.session_state["lab_neuron"] = neuron
     with right, error_boundary("the neuron view"):
         _neuron_view(run, net, height, font)
     left, right = st.columns(2)

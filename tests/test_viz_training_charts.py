@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 from viz import training_charts as charts
+from viz.network_graph import KIND_NODE
 
 
 def _names(figure) -> list[str]:
@@ -161,3 +162,24 @@ def test_distributions_have_a_histogram_per_layer_and_row(n_layers):
 def test_presenter_sizes_reach_the_layout():
     figure = charts.loss_figure(np.ones(3), np.ones(3), height=560, font_size=18)
     assert figure.layout.height == 560 and figure.layout.font.size == 18
+
+
+def test_clicked_neuron_reads_node_clicks_on_the_network_graph():
+    sizes = [2, 8, 1]
+    node = {"customdata": [1, 3, -1, KIND_NODE]}
+    weight = {"customdata": [0, 3, 1, 0]}
+    assert charts.clicked_neuron({"selection": {"points": [node]}}, sizes) == (1, 3)
+    assert charts.clicked_neuron({"points": [node, weight]}, sizes) == (1, 3)
+    typed = {"customdata": {"0": 2, "1": 0, "2": -1, "3": KIND_NODE}}
+    assert charts.clicked_neuron({"selection": {"points": [typed]}}, sizes) == (2, 0)
+    for bad in (
+        None,
+        {},
+        {"selection": {"points": []}},
+        {"selection": {"points": [weight]}},
+        {"selection": {"points": [{"customdata": [0, 1, -1, KIND_NODE]}]}},  # an input
+        {"selection": {"points": [{"customdata": [1, 8, -1, KIND_NODE]}]}},  # no unit 8
+        {"selection": {"points": [{"customdata": ["x", 1, -1, KIND_NODE]}]}},
+        {"selection": {"points": "garbage"}},
+    ):
+        assert charts.clicked_neuron(bad, sizes) is None

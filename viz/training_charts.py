@@ -12,6 +12,7 @@ import plotly.graph_objects as go
 from plotly.colors import sample_colorscale
 
 from viz.format import format_number
+from viz.network_graph import KIND_NODE
 
 MAX_POINTS = 600  # points per line trace; longer series are sampled evenly (last point kept)
 CLASS_COLORS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00")  # Okabe-Ito
@@ -560,3 +561,32 @@ def distributions_figure(
     layout["annotations"] = annotations
     title = "Weight and gradient distributions"
     return _figure(traces, layout, title, height, font_size, "lab-dist")
+
+
+def clicked_neuron(selection, layer_sizes: Sequence[int]) -> tuple[int, int] | None:
+    """The (layer, unit) of a neuron clicked on the network graph, else None.
+
+    `selection` is what st.plotly_chart(on_select="rerun") returns for a figure from
+    viz.network_graph.network_figure, whose node points carry customdata
+    [layer, unit, -1, KIND_NODE]. Input neurons (layer 0), other points and malformed data
+    give None; the last neuron point wins.
+    """
+    try:
+        inner = selection.get("selection", selection) if selection is not None else None
+        points = inner.get("points", []) if inner is not None else []
+        points = list(points) if isinstance(points, list | tuple) else []
+    except (AttributeError, TypeError):
+        return None
+    for point in reversed(points):
+        data = point.get("customdata") if isinstance(point, dict) else None
+        if isinstance(data, dict):  # a typed array serialised by the browser: {"0": x, ...}
+            data = [data.get(str(index)) for index in range(len(data))]
+        if not isinstance(data, list | tuple) or len(data) != 4:
+            continue
+        try:
+            layer, unit, _, kind = (int(value) for value in data)
+        except (TypeError, ValueError, OverflowError):
+            continue
+        if kind == KIND_NODE and 1 <= layer < len(layer_sizes) and 0 <= unit < layer_sizes[layer]:
+            return layer, unit
+    return None

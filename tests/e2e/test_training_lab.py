@@ -79,3 +79,35 @@ def test_play_runs_to_the_end_and_stops_by_itself(page, app_url, shot_dir):
     assert _number(_metric(page, "Updates")) == 15
     assert_no_exception(page)
     page.screenshot(path=str(shot_dir / "training_lab_finished.png"))
+
+
+def _chart_titles(page) -> list[str]:
+    return page.evaluate(
+        "() => Array.from(document.querySelectorAll('.gtitle')).map(e => e.textContent)"
+    )
+
+
+def test_clicking_a_neuron_on_the_graph_shows_its_output_plane(page, app_url, shot_dir):
+    page.set_viewport_size({"width": 1280, "height": 2400})  # every chart on screen at once
+    _open_lab(page, app_url)
+    page.wait_for_timeout(500)
+    assert "Output of hidden layer 1, unit 1 (tanh)" in _chart_titles(page)
+    graph = page.locator('[data-testid="stPlotlyChart"]').nth(2)
+    # Where Plotly drew the 4th hidden unit (index 3) of the 2-8-1 network: x = 1, y = 3.5 - 3.
+    point = graph.evaluate(
+        """(element) => {
+            const plot = element.querySelector('.js-plotly-plot');
+            const xaxis = plot._fullLayout.xaxis, yaxis = plot._fullLayout.yaxis;
+            const box = plot.getBoundingClientRect();
+            return {x: box.left + xaxis._offset + xaxis.l2p(1),
+                    y: box.top + yaxis._offset + yaxis.l2p(0.5)};
+        }"""
+    )
+    page.mouse.click(point["x"], point["y"])
+    wait_for_app(page)
+    page.wait_for_function(
+        "() => Array.from(document.querySelectorAll('.gtitle'))"
+        ".some(e => e.textContent.includes('hidden layer 1, unit 4'))"
+    )
+    assert_no_exception(page)
+    page.screenshot(path=str(shot_dir / "training_lab_clicked_neuron.png"))
