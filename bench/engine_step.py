@@ -178,7 +178,7 @@ def torch_step_factory(net: Network, X: np.ndarray, Y: np.ndarray, lr: float) ->
         grads = torch.autograd.grad(loss, params)
         with torch.no_grad():
             for p, g in zip(params, grads, strict=True):
-                p.sub_(lr * g)
+                p.add_(g, alpha=-lr)
         return float(loss.detach())
 
     step.weights = weights
