@@ -7,6 +7,12 @@ from contextlib import contextmanager
 from typing import Any
 from urllib.parse import urlencode
 
+# Every page imports this module, so every page has pandas fully imported before Plotly looks
+# for it: a session that finds a half-imported pandas in sys.modules fails with "partially
+# initialized module 'pandas'". app.py imports it too, but the first run of a fresh server can
+# run a page file without app.py (see README "Known limits").
+import pandas  # noqa: F401
+import plotly.graph_objects  # noqa: F401
 import streamlit as st
 
 log = logging.getLogger("backprop_lab")

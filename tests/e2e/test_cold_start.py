@@ -39,12 +39,19 @@ def test_first_view_of_home_after_start_renders(page, fresh_server, shot_dir):
     page.screenshot(path=str(shot_dir / "home-first-view.png"))
 
 
-@pytest.mark.parametrize("path", ["step", "lab"])
+@pytest.mark.parametrize("path", ["step", "lab", "activations", "practice"])
 def test_first_view_of_a_deep_link_after_start_opens_that_page(page, fresh_server, path, shot_dir):
-    """A shared link is often the first thing a fresh server is asked for (a class clicking it)."""
+    """A shared link is often the first thing a fresh server is asked for (a class clicking it).
+
+    The page must run through app.py (its top bar is there) with the app's own navigation,
+    not as a stand-alone script from the pages folder.
+    """
     page.goto(f"{fresh_server.url}/{path}")
     _assert_clean_first_view(page, fresh_server)
     assert page.url.split("?")[0].rstrip("/").endswith(f"/{path}")
+    assert page.get_by_text("Presenter mode").count() == 1, "app.py did not run for this view"
+    navigation = page.locator('[data-testid="stSidebarNav"]').inner_text()
+    assert "common" not in navigation.lower()
     page.screenshot(path=str(shot_dir / f"{path}-first-view.png"))
 
 
