@@ -599,7 +599,7 @@ def main() -> None:
     if len(sizes) > 4 or max(sizes) > 8:  # a big network gets the full width for its graph
         controls_col, graph_col, side_col = st.container(), st.container(), st.container()
     else:
-        graph_col, side_col = st.columns([3, 2] if not presenting else [1, 1])
+        graph_col, side_col = st.columns([5, 4] if not presenting else [1, 1])
         controls_col = side_col.container()
     tables_area = st.container()
     with tables_area:

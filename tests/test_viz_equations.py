@@ -25,7 +25,7 @@ def _trace(scenario):
 def _text(equations) -> str:
     """The equations' LaTeX without layout markup (line breaks, alignment), in one line."""
     text = " ".join(e.latex for e in equations)
-    for markup in (r"\begin{aligned}", r"\end{aligned}", r"\begin{gathered}",
+    for markup in (r"\small", r"\begin{aligned}", r"\end{aligned}", r"\begin{gathered}",
                    r"\end{gathered}", r"\quad", "\\\\", "&"):  # fmt: skip
         text = text.replace(markup, " ")
     return " ".join(text.split())

@@ -6,6 +6,7 @@ Indices: node layer l (0 = input), unit j of layer l, unit k of layer l - 1, sam
 Superscripts in parentheses are layers: w^{(l)}_{jk} is W[l - 1][j, k] in the engine.
 """
 
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -53,20 +54,31 @@ def _elide(terms: list[str]) -> tuple[list[str], int]:
     return kept, len(terms) - (MAX_TERMS - 1)
 
 
-def _sum_lines(terms: list[str], per_line: int = 2) -> str:
-    """terms joined by +, broken into aligned lines of `per_line` terms (narrow columns)."""
-    lines = [" + ".join(terms[i : i + per_line]) for i in range(0, len(terms), per_line)]
-    return r" \\ &\quad + ".join(lines)
+def _visible_length(latex: str) -> int:
+    """Rough printed width of a LaTeX snippet in characters (a command counts as one)."""
+    return len(re.sub(r"[{}^_]", "", re.sub(r"\\[a-zA-Z]+", "#", latex)))
+
+
+def _sum_lines(terms: list[str], per_line: int = 3, max_chars: int = 34) -> str:
+    """terms joined by +, broken into aligned lines of at most `per_line` terms and about
+    `max_chars` printed characters, so that long sums fit a narrow column."""
+    lines: list[list[str]] = [[]]
+    for term in terms:
+        current = lines[-1]
+        width = sum(_visible_length(t) + 3 for t in current) + _visible_length(term)
+        if current and (len(current) >= per_line or width > max_chars):
+            lines.append([term])
+        else:
+            current.append(term)
+    return r" \\ &\quad + ".join(" + ".join(line) for line in lines)
 
 
 def _aligned(first: str, *rest: str) -> str:
-    """An aligned block: `first` then one '&= ...' line per entry of `rest`."""
-    return (
-        r"\begin{aligned} "
-        + first
-        + "".join(rf" \\ &= {line}" for line in rest)
-        + (r" \end{aligned}")
-    )
+    """An aligned block: `first` then one '&= ...' line per entry of `rest`; a long block is
+    set a size smaller so that it fits a narrow column."""
+    block = r"\begin{aligned} " + first + "".join(rf" \\ &= {line}" for line in rest)
+    block += r" \end{aligned}"
+    return (r"\small " + block) if block.count(r"\times") > 2 else block
 
 
 def _stacked(*parts: str) -> str:
@@ -135,7 +147,7 @@ def forward_equations(trace: StepTrace, layer: int, unit: int, sample: int = 0) 
         f"With the numbers, unit {j}{_sample_note(trace, sample)}{note}.",
         _aligned(
             rf"z^{{({layer})}}_{{{j}}} &= "
-            + _sum_lines([*symbols, rf"b^{{({layer})}}_{{{j}}}"], per_line=3),
+            + _sum_lines([*symbols, rf"b^{{({layer})}}_{{{j}}}"], max_chars=40),
             _sum_lines([*numbers, latex_signed(record.b[unit])]),
             latex_number(z),
         ),
