@@ -234,3 +234,16 @@ def clamp_with_note(label: str, value: float, low: float, high: float) -> float:
         st.warning(f"{label} must be between {low} and {high}; {clamped} is used instead.")
         return clamped
     return value
+
+
+def chart(fig: Any, alt: str, **kwargs: Any) -> Any:
+    """`st.plotly_chart` with a text alternative below it, enlarged in presenter mode.
+
+    Plotly charts have no alt attribute in Streamlit, so `alt` (one or two sentences saying
+    what the chart shows and what to notice, in words, not colours) is shown as a caption a
+    screen reader reads with the chart. Returns what `st.plotly_chart` returns (a selection
+    event when `on_select` is given).
+    """
+    result = st.plotly_chart(presenter_figure(fig), **kwargs)
+    st.caption(alt)
+    return result
