@@ -8,6 +8,7 @@ first-run effect). `app_test()` makes AppTest behave like a running server.
 """
 
 import ast
+import json
 from pathlib import Path
 from unittest import mock
 
@@ -188,3 +189,27 @@ def test_non_finite_url_numbers_are_dropped_before_any_widget_sees_them():
     assert "<b>" not in notes[0]
     at.run()  # the note is shown once, not on every rerun
     assert not at.warning
+
+
+def _chart_script():
+    import plotly.graph_objects as go
+    import streamlit as st
+
+    from pages.common import chart
+
+    fig = go.Figure(go.Scatter(x=[0, 1], y=[1, 0]), layout={"height": 300})
+    if st.query_params.get("presenter_on"):
+        st.session_state["presenter"] = True
+    chart(fig, "Loss falls from 1 to 0 over one step.", key="demo_chart")
+
+
+@pytest.mark.parametrize(("presenting", "height"), [(False, 300), (True, 375)])
+def test_chart_helper_adds_the_text_alternative_and_presenter_size(presenting, height):
+    at = AppTest.from_function(_chart_script, default_timeout=30)
+    if presenting:
+        at.query_params["presenter_on"] = "1"
+    at.run()
+    assert not at.exception
+    assert [c.value for c in at.caption] == ["Loss falls from 1 to 0 over one step."]
+    figure = json.loads(at.get("plotly_chart")[0].proto.spec)
+    assert figure["layout"]["height"] == height
