@@ -450,7 +450,8 @@ def _inspector(trace, net, weight):
     )
     layer_sizes = net.layer_sizes
     for key, value in zip(("step_w_layer", "step_w_to", "step_w_from"), weight, strict=True):
-        st.session_state[key] = value  # clamped to this network before the widgets exist
+        if st.session_state.get(key) != value:  # clamped to this network
+            st.session_state[key] = value
     cols = st.columns(3)
     layer = cols[0].selectbox(
         "Weight layer", range(len(layer_sizes) - 1), key="step_w_layer",
