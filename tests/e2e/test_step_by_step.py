@@ -73,12 +73,6 @@ _MARKER_CENTRE_JS = """(label) => {
 }"""
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Streamlit 1.67: a point selection on a non-default page of st.navigation does not"
-    " reach Python (the rerun comes with an empty selection). Plotly fires plotly_selected with"
-    " the right customdata; a one-page app gets it. Reproduced with a 10-line app.",
-)
 def test_clicking_an_edge_marker_opens_it_in_the_inspector(page, app_url, shot_dir):
     _open_step_page(page, app_url)
     _graph_into_view(page)
