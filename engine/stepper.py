@@ -23,6 +23,7 @@ from engine.trace import StepTrace
 from engine.validation import check_choice, check_int, check_learning_rate
 
 MAX_HISTORY = 200  # undo entries and loss-history points kept per session
+MAX_UNDO_VALUES = 100_000  # parameters kept in the undo stack (800 kB); big networks keep fewer
 MAX_TABLE_ROWS = 16  # examples in the step-by-step explorer's editable input table
 CUSTOM = "custom"
 SCENARIO_NAMES = (*PRESETS, CUSTOM)
@@ -189,7 +190,7 @@ def apply_update(state: StepperState, trace: StepTrace, loss_after: float) -> St
     """
     if not _step_is_usable(trace) or not math.isfinite(loss_after):
         raise ValueError(DIVERGED_MESSAGE.format(lr=trace.learning_rate))
-    undo = (state.undo + ((state.weights, state.biases),))[-MAX_HISTORY:]
+    undo = (state.undo + ((state.weights, state.biases),))[-undo_depth(state) :]
     history = (state.history + ((state.step + 1, float(loss_after)),))[-MAX_HISTORY:]
     return StepperState(
         tuple(layer.W_new.copy() for layer in trace.layers),
@@ -199,6 +200,12 @@ def apply_update(state: StepperState, trace: StepTrace, loss_after: float) -> St
         undo=undo,
         history=history,
     )
+
+
+def undo_depth(state: StepperState) -> int:
+    """How many updates can be undone: MAX_HISTORY, fewer for big networks (memory)."""
+    n_values = sum(W.size for W in state.weights) + sum(b.size for b in state.biases)
+    return max(1, min(MAX_HISTORY, MAX_UNDO_VALUES // n_values))
 
 
 def next_training_step(

@@ -224,7 +224,7 @@ def _tables_editor(scenario, signature: str):
     )
     if X is None or Y is None or any(W is None for W in weights):
         return None
-    return X, Y, weights, biases, (X0, Y0, W0, b0)
+    return X, Y, weights, biases
 
 
 def _restore_tables() -> None:
@@ -252,7 +252,7 @@ def _start_tables(scenario, signature):
             return origin[1], origin[2]
         net = scenario.network
         return (scenario.X, scenario.Y, list(net.weights), list(net.biases)), False
-    X, Y, W, b, initial = result
+    X, Y, W, b = result
     net = scenario.network
     base = (scenario.X, scenario.Y, list(net.weights), list(net.biases))
     edited = not (

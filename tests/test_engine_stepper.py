@@ -85,6 +85,20 @@ def test_undo_stack_and_history_are_bounded():
     assert state.history[-1][0] == stepper.MAX_HISTORY + 5
 
 
+def test_big_networks_keep_fewer_undo_entries():
+    sizes = [limits.MAX_UNITS] * (limits.MAX_HIDDEN_LAYERS + 2)
+    net = Network(sizes, ["tanh"] * (len(sizes) - 1), seed=0)
+    X, Y = np.full((1, limits.MAX_UNITS), 0.5), np.zeros((1, limits.MAX_UNITS))
+    state = stepper.start(net.weights, net.biases, net.loss_value(X, Y))
+    depth = stepper.undo_depth(state)
+    n_values = sum(W.size + b.size for W, b in zip(net.weights, net.biases, strict=True))
+    assert depth == stepper.MAX_UNDO_VALUES // n_values < stepper.MAX_HISTORY
+    for _ in range(depth + 3):
+        state = stepper.next_training_step(state, net.activations, net.loss, X, Y, 0.01)
+    assert len(state.undo) == depth
+    assert len(state.history) == depth + 4  # the loss history is not trimmed as early
+
+
 def test_a_diverging_step_is_refused_with_advice():
     net = Network.from_parameters([[[1e5]], [[1e5]]], [[0.0], [0.0]], ["linear", "linear"])
     X, Y = np.array([[1e5]]), np.array([[0.0]])
