@@ -671,17 +671,22 @@ def main() -> None:
             st.warning(diverged, icon=":material/warning:")
         equations = _equation_panel(trace, phase, shown_sample, weight)
 
+    # Only the open tab is drawn (the others cost nothing on a rerun).
     inspector_tab, matrix_tab, history_tab, export_tab = st.tabs(
-        ["Weight inspector", "Matrix view", "History", "Export"]
+        ["Weight inspector", "Matrix view", "History", "Export"], key="step_tab", on_change="rerun"
     )
-    with inspector_tab, error_boundary("the weight inspector"):
-        _inspector(trace, net, weight)
-    with matrix_tab, error_boundary("the matrix view"):
-        _matrix_view(trace)
-    with history_tab, error_boundary("the history"):
-        _history(state)
-    with export_tab, error_boundary("the export"):
-        _export(trace, state, net, X, Y, lr, equations)
+    if inspector_tab.open is not False:
+        with inspector_tab, error_boundary("the weight inspector"):
+            _inspector(trace, net, weight)
+    if matrix_tab.open:
+        with matrix_tab, error_boundary("the matrix view"):
+            _matrix_view(trace)
+    if history_tab.open:
+        with history_tab, error_boundary("the history"):
+            _history(state)
+    if export_tab.open:
+        with export_tab, error_boundary("the export"):
+            _export(trace, state, net, X, Y, lr, equations)
 
 
 with error_boundary("the step-by-step page"):

@@ -1,5 +1,6 @@
 """The step-by-step page under AppTest: what it shows is what the engine computes."""
 
+import base64
 import json
 from pathlib import Path
 
@@ -292,3 +293,50 @@ def test_an_invalid_cell_shows_a_message_and_keeps_the_last_valid_values(bad):
     assert any("Inputs, row 1, column i2" in e.value for e in at.error)
     np.testing.assert_array_equal(at.session_state["_step_origin"][1][0], textbook_222().X)
     assert len(at.get("plotly_chart")) >= 1
+
+
+def _open_tab(at, name: str) -> None:
+    at.session_state["step_tab"] = name
+    at.run()
+    assert not at.exception
+
+
+def test_export_tab_offers_every_download_and_the_snippet():
+    at = _open()
+    _open_tab(at, "Export")
+    labels = [button.proto.label for button in at.get("download_button")]
+    assert labels == [
+        "Step trace (JSON)",
+        "Step trace (CSV)",
+        "Weights (JSON)",
+        "Equations (LaTeX)",
+        "Python snippet",
+    ]
+    snippet = next(code.value for code in at.code if "Network.from_parameters" in code.value)
+    assert "learning_rate=0.5" in snippet
+
+
+def test_history_tab_plots_the_loss_after_each_step():
+    at = _open()
+    at.button(key="step_train").click().run()
+    _open_tab(at, "History")
+    history = next(
+        json.loads(chart.proto.spec)
+        for chart in at.get("plotly_chart")
+        if '"loss"' in chart.proto.spec and "training step" in chart.proto.spec
+    )
+    losses = [loss for _, loss in _state(at).history]
+    y = history["data"][0]["y"]
+    if isinstance(y, dict):  # Plotly sends numeric arrays as base64 typed arrays
+        y = np.frombuffer(base64.b64decode(y["bdata"]), dtype=y["dtype"]).tolist()
+    assert y == pytest.approx(losses)
+
+
+def test_matrix_tab_shows_the_traces_matrices():
+    at = _open()
+    _, trace = _trace_of("textbook")
+    _open_tab(at, "Matrix view")
+    tables = [frame.value for frame in at.dataframe if frame.editing_mode == "read_only"]
+    assert tables[0].iloc[1, 0] == format_number(trace.layers[0].W[1, 0])  # W
+    assert tables[2].iloc[0, 1] == format_number(trace.layers[0].dW[0, 1])  # dW
+    assert tables[-1].iloc[0, 1] == format_number(trace.layers[0].delta[0, 1])  # delta
