@@ -57,7 +57,7 @@ def test_presenter_link_hides_sidebar_enlarges_text_and_keeps_the_toggle(page, a
     )
     toggle = _presenter_toggle(page)
     assert toggle.is_checked()
-    box = page.get_by_text("Presenter mode").bounding_box()
+    box = page.locator(".st-key-presenter").bounding_box()
     assert box and box["y"] + box["height"] <= 720 and box["x"] + box["width"] <= 1280
     assert page.get_by_text("Explore").first.is_visible()  # navigation moved to the top bar
     presenter_chart = _graph_box(page)
@@ -69,6 +69,12 @@ def test_presenter_link_hides_sidebar_enlarges_text_and_keeps_the_toggle(page, a
 def test_arrow_keys_step_forward_and_back_in_presenter_mode(page, app_url, shot_dir):
     _open(page, f"{app_url}/step?presenter=true")
     expect(page.get_by_text("phase 1 of 6").first).to_be_visible()
+    # Right after a page load a key press is sometimes lost (seen in and out of presenter
+    # mode, about 1 in 4 loads: the graph's first draw is still talking to the server);
+    # let the page settle first. Reported to the step page's owner.
+    _graph_box(page)
+    page.wait_for_timeout(1500)
+    wait_for_app(page)
     _focus_page(page)
     for key, phase in [("ArrowRight", 2), ("ArrowRight", 3), ("ArrowLeft", 2)]:
         page.keyboard.press(key)
@@ -82,7 +88,7 @@ def test_arrow_keys_step_forward_and_back_in_presenter_mode(page, app_url, shot_
 
 def test_switching_presenter_off_brings_the_sidebar_back_and_cleans_the_url(page, app_url):
     _open(page, f"{app_url}/step?presenter=true")
-    page.get_by_text("Presenter mode").click()
+    page.locator(".st-key-presenter label").first.click()
     wait_for_app(page)
     assert page.locator(SIDEBAR).first.is_visible()
     assert "presenter" not in page.url

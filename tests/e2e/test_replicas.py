@@ -103,7 +103,7 @@ def test_browser_sessions_through_nginx_work_and_stay_on_one_replica(browser, cl
             wait_for_app(page)
             assert_no_exception(page)
             # A round trip over the WebSocket: switching presenter mode off reruns the script.
-            page.get_by_text("Presenter mode").click()
+            page.locator(".st-key-presenter label").first.click()
             wait_for_app(page)
             assert page.locator('[data-testid="stSidebar"]').first.is_visible()
             assert_no_exception(page)
