@@ -114,7 +114,7 @@ def weights_to_json(
 
 
 def latex_document(equations: Sequence[tuple[str, str]]) -> str:
-    """A standalone LaTeX document with each (caption, equation) pair as a display."""
+    """A standalone LaTeX document (amsmath) with each (caption, equation) pair as a display."""
     lines = [
         r"\documentclass{article}",
         r"\usepackage{amsmath}",
@@ -122,7 +122,9 @@ def latex_document(equations: Sequence[tuple[str, str]]) -> str:
     ]
     for caption, equation in equations:
         safe = "".join("\\" + ch if ch in "&%$#_{}" else ch for ch in caption)
-        lines += [f"\\noindent {safe}", r"\[", equation, r"\]", ""]
+        # \small shrinks long equations on screen (KaTeX) but is not allowed in LaTeX math.
+        body = equation.removeprefix(r"\small ")
+        lines += [f"\\noindent {safe}", r"\[", body, r"\]", ""]
     lines.append(r"\end{document}")
     return "\n".join(lines) + "\n"
 

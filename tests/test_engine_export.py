@@ -71,6 +71,12 @@ def test_weights_json_rebuilds_the_network():
     assert data["layer_sizes"] == [2, 2, 2]
 
 
+def test_latex_document_drops_screen_only_sizing():
+    text = export.latex_document([("long", r"\small \begin{aligned} a &= b \end{aligned}")])
+    assert r"\small" not in text
+    assert r"\begin{aligned} a &= b \end{aligned}" in text
+
+
 def test_latex_document_escapes_captions():
     text = export.latex_document([("50% of x_1 & more", r"z = 1")])
     assert r"50\% of x\_1 \& more" in text

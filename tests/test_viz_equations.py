@@ -183,3 +183,15 @@ def test_loss_history_figure_plots_each_completed_step():
     assert list(line.x) == [0, 1, 3]
     assert list(line.y) == [0.3, 0.25, 0.2]
     assert "undefined" not in " ".join(line.hovertext)
+
+
+def test_chain_rule_at_a_cross_entropy_output_combines_the_first_two_factors():
+    net = Network([2, 3], ["softmax"], loss="cross_entropy", seed=1)
+    X, Y = np.array([[0.5, -1.0]]), np.array([[0.0, 1.0, 0.0]])
+    trace = net.compute_trace(X, Y, 0.1)
+    chain = weight_chain(net, trace, 0, 1, 0)
+    assert chain.simplified
+    equations = chain_rule_equations(chain)
+    assert "(y_hat - y)/N" in equations[1].caption
+    assert latex_number(trace.layers[0].a[0, 1] - 1.0) in equations[1].latex
+    assert chain.numerical == pytest.approx(chain.gradient, rel=1e-5)
