@@ -322,3 +322,32 @@ def test_a_valid_url_value_reaches_a_bound_widget():
             assert at.slider(key=slider.key).value == slider.max
             return
     pytest.fail("no page has a URL-bound integer slider to check binding with")
+
+
+def _numeric_bound(at) -> list:
+    return [
+        w
+        for w in _bound_widgets(at)
+        if w.type in ("slider", "number_input")
+        and not isinstance(w.value, tuple | list)
+        and w.min is not None
+        and w.max is not None
+    ]
+
+
+@pytest.mark.parametrize("page", router_pages())
+def test_out_of_range_url_numbers_are_refused_with_a_note(page, caught_errors):
+    """A link cannot push a bound number past the control's range (the engine's caps)."""
+    for widget in _numeric_bound(_open(page)):
+        key = widget.proto.query_param_key
+        for outside in (widget.max + 1, widget.min - 1, widget.max * 1000 + 7):
+            at = app_test().run()
+            at.query_params[key] = str(outside)
+            at.switch_page(page).run()
+            assert not _problems(at, caught_errors), (page, key, outside)
+            value = (at.slider if widget.type == "slider" else at.number_input)(
+                key=widget.key
+            ).value
+            assert widget.min <= value <= widget.max, (page, key, outside, value)
+            notes = [w.value for w in at.warning if key in w.value]
+            assert notes, f"{page}: no note for ?{key}={outside}"
