@@ -256,31 +256,41 @@ MAX_SHARE_CHARS = 12_000  # longest accepted encoded-tables query parameter
 _MAX_SHARE_JSON = 200_000  # bytes the decompressed text may have
 
 
-def encode_tables(X, Y, weights: Sequence, biases: Sequence) -> str:
-    """Inputs, targets and parameters as a compact URL-safe text (zlib + base64url JSON)."""
+Tables = tuple[np.ndarray, np.ndarray, list[np.ndarray], list[np.ndarray]]  # X, Y, W, b
 
-    def short(array) -> list:
-        return np.vectorize(lambda v: float(f"{v:.10g}"), otypes=[float])(
-            np.asarray(array, dtype=float)
-        ).tolist()
 
-    payload = {
-        "X": short(X),
-        "Y": short(Y),
-        "W": [short(W) for W in weights],
-        "b": [short(b) for b in biases],
-    }
-    raw = json.dumps(payload, separators=(",", ":")).encode()
+def _flat_tables(tables) -> list[np.ndarray]:
+    """X, Y, then W[0], b[0], W[1], b[1], ... each as a 2-D float array (b as a column)."""
+    X, Y, weights, biases = tables
+    flat = [np.asarray(X, dtype=float), np.asarray(Y, dtype=float)]
+    for W, b in zip(weights, biases, strict=True):
+        flat += [np.asarray(W, dtype=float), np.asarray(b, dtype=float).reshape(-1, 1)]
+    return flat
+
+
+def encode_tables(tables: Tables, base: Tables) -> str:
+    """The cells of `tables` that differ from `base` (the scenario's own values) as a compact
+    URL-safe text: zlib-compressed JSON [[table, row, col, value], ...], base64url.
+
+    Tables are numbered X = 0, Y = 1, then W[l] = 2 + 2l and b[l] = 3 + 2l. Values keep 10
+    significant digits.
+    """
+    changes = []
+    for index, (array, original) in enumerate(
+        zip(_flat_tables(tables), _flat_tables(base), strict=True)
+    ):
+        if array.shape != original.shape:
+            raise ValueError("Edited tables must keep the scenario's shapes.")
+        for row, col in zip(*np.nonzero(array != original), strict=True):
+            changes.append([index, int(row), int(col), float(f"{array[row, col]:.10g}")])
+    raw = json.dumps(changes, separators=(",", ":")).encode()
     return base64.urlsafe_b64encode(zlib.compress(raw, 9)).decode().rstrip("=")
 
 
-def decode_tables(
-    text: str, x_shape: tuple[int, int], y_shape: tuple[int, int], layer_sizes: Sequence[int]
-) -> tuple[np.ndarray, np.ndarray, list[np.ndarray], list[np.ndarray]]:
-    """The (X, Y, weights, biases) encoded by `encode_tables`, checked against the shapes.
+def decode_tables(text: str, base: Tables) -> Tables:
+    """`base` with the changed cells encoded by `encode_tables` applied (copies).
 
-    Raises ValueError for anything malformed, too long, of the wrong shape or out of range.
-    X may have any number of rows up to MAX_TABLE_ROWS (with Y matching).
+    Raises ValueError for anything malformed, too long, out of the tables or out of range.
     """
     if not isinstance(text, str) or not 0 < len(text) <= MAX_SHARE_CHARS:
         raise ValueError("The shared tables in the link are missing or too long.")
@@ -290,29 +300,37 @@ def decode_tables(
         raw = inflater.decompress(packed, _MAX_SHARE_JSON)
         if inflater.unconsumed_tail:
             raise ValueError("too long")
-        payload = json.loads(raw)
-        X_rows, Y_rows, W_list, b_list = payload["X"], payload["Y"], payload["W"], payload["b"]
-    except (ValueError, TypeError, KeyError, zlib.error, binascii.Error):
+        changes = json.loads(raw)
+    except (ValueError, TypeError, zlib.error, binascii.Error):
         raise ValueError("The shared tables in the link could not be read.") from None
-    n_rows = len(X_rows) if isinstance(X_rows, list) else 0
-    if not 1 <= n_rows <= MAX_TABLE_ROWS:
-        raise ValueError(f"The link's input table must have 1 to {MAX_TABLE_ROWS} rows.")
-    X = parse_table(X_rows, "Inputs in the link", (n_rows, x_shape[1]))
-    Y = parse_table(Y_rows, "Targets in the link", (n_rows, y_shape[1]))
-    n_weight_layers = len(layer_sizes) - 1
-    if not isinstance(W_list, list) or not isinstance(b_list, list):
+    flat = [array.copy() for array in _flat_tables(base)]
+    if not isinstance(changes, list) or len(changes) > sum(array.size for array in flat):
         raise ValueError("The shared tables in the link could not be read.")
-    if len(W_list) != n_weight_layers or len(b_list) != n_weight_layers:
-        raise ValueError("The link's weights do not fit this network.")
-    weights, biases = [], []
-    for index in range(n_weight_layers):
-        n_in, n_out = layer_sizes[index], layer_sizes[index + 1]
-        weights.append(
-            parse_table(W_list[index], f"Weights {index + 1} in the link", (n_out, n_in))
-        )
-        if not isinstance(b_list[index], list):
-            raise ValueError("The link's biases do not fit this network.")
-        biases.append(
-            parse_table([b_list[index]], f"Biases {index + 1} in the link", (1, n_out))[0]
-        )
+    for change in changes:
+        if (
+            not isinstance(change, list)
+            or len(change) != 4
+            or not all(isinstance(v, int) and not isinstance(v, bool) for v in change[:3])
+            or isinstance(change[3], bool)
+            or not isinstance(change[3], (int, float))
+        ):
+            raise ValueError("The shared tables in the link could not be read.")
+        index, row, col, value = change
+        try:
+            value = float(value)
+        except OverflowError:
+            value = math.inf
+        if not 0 <= index < len(flat) or not (
+            0 <= row < flat[index].shape[0] and 0 <= col < flat[index].shape[1]
+        ):
+            raise ValueError("The link's tables do not fit this network.")
+        if not math.isfinite(value) or abs(value) > limits.MAX_ABS_VALUE:
+            raise ValueError(
+                f"A value in the link is not a finite number of magnitude at most"
+                f" {limits.MAX_ABS_VALUE:g}."
+            )
+        flat[index][row, col] = value
+    X, Y = flat[0], flat[1]
+    weights = flat[2::2]
+    biases = [b[:, 0] for b in flat[3::2]]
     return X, Y, weights, biases

@@ -165,9 +165,7 @@ def _initial_tables(signature: str, scenario):
     link = st.query_params.get(DATA_PARAM)
     if link and stored is None:
         try:
-            tables = stepper.decode_tables(
-                link, scenario.X.shape, scenario.Y.shape, net.layer_sizes
-            )
+            tables = stepper.decode_tables(link, tables)
         except ValueError as error:
             st.session_state[URL_NOTES] = [f"{error} The scenario's own values are used."]
     st.session_state[TABLES] = ((signature, restores), tables)
@@ -558,10 +556,12 @@ def _batch_controls(where, n_rows: int) -> tuple[bool, int]:
     return batch, int(row) - 1
 
 
-def _sync_url(state, edited: bool, tables) -> None:
-    """Reflect the phase, completed steps and edited tables in the URL (defaults left out)."""
+def _sync_url(state, edited: bool, tables, scenario) -> None:
+    """Reflect the phase, completed steps and edited cells in the URL (defaults left out)."""
+    net = scenario.network
+    base = (scenario.X, scenario.Y, list(net.weights), list(net.biases))
     if edited:
-        st.query_params[DATA_PARAM] = stepper.encode_tables(*tables)
+        st.query_params[DATA_PARAM] = stepper.encode_tables(tables, base)
     else:
         st.query_params.pop(DATA_PARAM, None)
     for key, value in ((PHASE_PARAM, state.phase), (STEPS_PARAM, state.step)):
@@ -625,7 +625,7 @@ def main() -> None:
         f"**Training step {state.step + 1}** · phase {state.phase + 1} of {len(sequence)}  \n"
         + progress_strip(sequence, state.phase)
     )
-    _sync_url(state, edited, tables)
+    _sync_url(state, edited, tables, scenario)
 
     layer_sizes = net.layer_sizes
     shown_sample = sample_row if batch else 0

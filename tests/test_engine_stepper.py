@@ -181,16 +181,35 @@ def test_parse_table_names_the_bad_cell(rows, message):
         stepper.parse_table(rows, "Inputs", (1, 2), ["a", "b"])
 
 
-def test_encode_decode_round_trip():
-    scenario = xor_scenario(seed=2)
+def _base(scenario):
     net = scenario.network
-    text = stepper.encode_tables(scenario.X, scenario.Y, net.weights, net.biases)
+    return scenario.X, scenario.Y, list(net.weights), list(net.biases)
+
+
+def test_encode_decode_round_trip_of_edited_cells():
+    scenario = xor_scenario(seed=2)
+    base = _base(scenario)
+    X, Y, W, b = (base[0].copy(), base[1].copy(), [w.copy() for w in base[2]],
+                  [v.copy() for v in base[3]])  # fmt: skip
+    X[3, 1] = -0.25
+    W[1][0, 1] = 1.5
+    b[0][1] = 1 / 3
+    text = stepper.encode_tables((X, Y, W, b), base)
     assert all(ch.isalnum() or ch in "-_" for ch in text)
-    X, Y, W, b = stepper.decode_tables(text, scenario.X.shape, scenario.Y.shape, net.layer_sizes)
-    np.testing.assert_array_equal(X, scenario.X)
-    np.testing.assert_array_equal(Y, scenario.Y)
-    for got, want in zip(W + b, net.weights + net.biases, strict=True):
-        np.testing.assert_allclose(got, want, rtol=1e-9)
+    assert len(text) < 100  # only the three changed cells travel
+    X2, Y2, W2, b2 = stepper.decode_tables(text, base)
+    np.testing.assert_array_equal(X2, X)
+    np.testing.assert_array_equal(Y2, Y)
+    np.testing.assert_array_equal(W2[1], W[1])
+    assert b2[0][1] == pytest.approx(1 / 3, rel=1e-9)
+    np.testing.assert_array_equal(base[2][1], scenario.network.weights[1])  # base untouched
+
+
+def test_unchanged_tables_encode_to_an_empty_change_list():
+    base = _base(textbook_222())
+    decoded = stepper.decode_tables(stepper.encode_tables(base, base), base)
+    for got, want in zip(decoded[2] + decoded[3], base[2] + base[3], strict=True):
+        np.testing.assert_array_equal(got, want)
 
 
 def _pack(payload) -> str:
@@ -205,20 +224,25 @@ def _pack(payload) -> str:
         "not-base64!!",
         "A" * (stepper.MAX_SHARE_CHARS + 1),
         _pack({"X": [[1, 2]]}),
-        _pack({"X": [[1, 2]], "Y": [[1, 2]], "W": [], "b": []}),
-        _pack({"X": [[1, "a"]], "Y": [[1, 2]], "W": [[[1, 2], [3, 4]]] * 2, "b": [[1, 2]] * 2}),
-        _pack({"X": [[1, 1e300]], "Y": [[1, 2]], "W": [[[1, 2], [3, 4]]] * 2, "b": [[1, 2]] * 2}),
-        _pack({"X": [], "Y": [], "W": [[[1, 2], [3, 4]]] * 2, "b": [[1, 2]] * 2}),
-        _pack([1, 2, 3]),
+        _pack([[0, 0, 0]]),
+        _pack([[9, 0, 0, 1.0]]),
+        _pack([[0, 5, 0, 1.0]]),
+        _pack([[0, 0, -1, 1.0]]),
+        _pack([[0, 0, 0, "a"]]),
+        _pack([[0, 0, 0, True]]),
+        _pack([[0.5, 0, 0, 1.0]]),
+        _pack([[0, 0, 0, 1e300]]),
+        _pack([[0, 0, 0, 10**400]]),
+        _pack([[0, 0, 0, 1.0]] * 100),
     ],
 )
 def test_decode_rejects_tampered_links(text):
     with pytest.raises(ValueError):
-        stepper.decode_tables(text, (1, 2), (1, 2), [2, 2, 2])
+        stepper.decode_tables(text, _base(textbook_222()))
 
 
 def test_decode_refuses_a_zip_bomb():
     bomb = base64.urlsafe_b64encode(zlib.compress(b" " * 5_000_000)).decode()
     assert len(bomb) < stepper.MAX_SHARE_CHARS
     with pytest.raises(ValueError):
-        stepper.decode_tables(bomb, (1, 2), (1, 2), [2, 2, 2])
+        stepper.decode_tables(bomb, _base(textbook_222()))

@@ -212,9 +212,11 @@ def test_bad_link_values_are_clamped_with_a_note(bad):
 
 def test_edited_tables_travel_in_the_link():
     scenario = textbook_222()
-    weights = [W.copy() for W in scenario.network.weights]
+    net = scenario.network
+    base = (scenario.X, scenario.Y, list(net.weights), list(net.biases))
+    weights = [W.copy() for W in net.weights]
     weights[0][0, 0] = 0.9
-    text = stepper.encode_tables(scenario.X, scenario.Y, weights, scenario.network.biases)
+    text = stepper.encode_tables((scenario.X, scenario.Y, weights, list(net.biases)), base)
     at = _open({"step_data": text})
     assert _state(at).weights[0][0, 0] == 0.9
     assert at.query_params["step_data"] == text
@@ -279,9 +281,8 @@ def test_an_edited_weight_restarts_the_step_from_it():
     scenario = textbook_222()
     weights = [W.copy() for W in scenario.network.weights]
     weights[0][0, 0] = 0.9
-    X, Y, W, b = stepper.decode_tables(
-        at.query_params["step_data"], (1, 2), (1, 2), scenario.network.layer_sizes
-    )
+    base = (scenario.X, scenario.Y, list(scenario.network.weights), list(scenario.network.biases))
+    X, Y, W, b = stepper.decode_tables(at.query_params["step_data"], base)
     np.testing.assert_array_equal(W[0], weights[0])
 
 
