@@ -118,8 +118,12 @@ def build_view_url(base: str | None, params: Mapping[str, str | list[str]]) -> s
 
 
 def current_view_url() -> str:
-    """The link to what this visitor sees now: page URL plus every bound setting."""
-    params = {key: st.query_params.get_all(key) for key in st.query_params}
+    """The link to what this visitor sees now: page URL plus every bound setting.
+
+    Presenter mode is left out: the link shares the scenario, and students opening it on
+    their own screens want the normal layout.
+    """
+    params = {key: st.query_params.get_all(key) for key in st.query_params if key != PRESENTER_KEY}
     return build_view_url(st.context.url, params)
 
 
@@ -128,7 +132,8 @@ def share_link() -> None:
     with st.popover("Share this view", icon=":material/link:"):
         st.caption(
             "Copy this link: it opens this page with the same settings (for a class or a"
-            " handout). Use the copy button at the right of the box."
+            " handout). Use the copy button at the right of the box. For a projector, add"
+            " `presenter=true` to it."
         )
         st.code(current_view_url(), language=None, wrap_lines=True)
 

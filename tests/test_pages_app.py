@@ -136,10 +136,16 @@ def test_unknown_query_params_are_left_alone_without_a_note():
     assert not tracebacks(at) and not at.warning
 
 
-def test_share_link_carries_the_bound_settings():
-    at = app_test({"presenter": "true"}).run()
-    links = [code.value for code in at.code if "presenter=" in code.value]
-    assert links == ["?presenter=true"]  # AppTest has no browser URL; a server prefixes it
+def test_share_link_carries_the_bound_settings_but_not_presenter_mode():
+    """AppTest runs no frontend, so settings come from the URL here; a browser test checks
+    that a changed widget reaches the link (tests/e2e/test_presenter.py)."""
+    at = app_test().run()
+    at.query_params["presenter"] = "true"
+    at.query_params["step_lr"] = "0.25"
+    at.switch_page("pages/step_by_step.py").run()
+    assert at.number_input(key="step_lr").value == 0.25
+    links = [code.value for code in at.code if code.value.startswith("?")]
+    assert links == ["?step_lr=0.25"]  # AppTest has no browser URL; a server prefixes it
 
 
 def test_build_view_url_encodes_values_and_drops_oversized_ones():

@@ -102,3 +102,16 @@ def test_tampered_link_shows_a_note_and_no_traceback(page, app_url, shot_dir):
     assert note.first.is_visible()
     assert "Traceback" not in page.inner_text("body")
     page.screenshot(path=str(shot_dir / "tampered.png"))
+
+
+def test_share_link_follows_a_changed_setting_and_leaves_presenter_mode_out(page, app_url):
+    _open(page, f"{app_url}/step?presenter=true")
+    rate = page.locator(".st-key-step_lr input")
+    rate.fill("0.25")
+    rate.press("Enter")
+    wait_for_app(page)
+    expect(page).to_have_url(re.compile(r"step_lr=0\.25"))
+    page.get_by_text("Share this view").click()
+    link = page.locator('[data-testid="stCode"]').first
+    expect(link).to_contain_text("step_lr=0.25")
+    assert link.inner_text().strip() == f"{app_url}/step?step_lr=0.25"
