@@ -8,7 +8,8 @@ consistently over the replicas.
 
     python deploy/replicas.py --replicas 4 --base-port 8501 --listen 8080
 
-starts replicas on 127.0.0.1:8501..8504 with the settings in deploy/production.env, writes an
+starts replicas on 127.0.0.1:8501..8504 with the settings in deploy/production.env, runs app.py
+once in each (`warm_up`: a fresh process's first run has a quirk, see there), writes an
 nginx configuration into a run folder (`--run-dir`, default a temp folder) and runs nginx in
 the foreground on port 8080 until Ctrl-C. `--no-nginx` starts only the replicas (to put them
 behind a proxy you already run; `--print-config` prints a matching nginx configuration).
@@ -26,6 +27,7 @@ import sys
 import tempfile
 import time
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
@@ -173,6 +175,39 @@ def wait_healthy(url: str, timeout: float = 60.0, process: subprocess.Popen | No
     raise RuntimeError(f"{url} did not become healthy in {timeout} s")
 
 
+def warm_up(url: str, timeout: float = 60.0) -> None:
+    """Run app.py once over a WebSocket, as a browser's first view would, before any visitor.
+
+    With a folder named `pages/` next to app.py, Streamlit treats the first script run of a
+    process as an old-style pages-folder app: a first visitor arriving on a deep link such as
+    /step would see "Page not found", and /activations would run that page without app.py.
+    After one run of app.py (its st.navigation call) the process is in the normal mode for
+    good, and pandas, Plotly and the engine are imported. This is that run, on the home page.
+    """
+    import asyncio
+
+    import websockets
+    from streamlit.proto.BackMsg_pb2 import BackMsg
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+    async def first_run() -> None:
+        stream = url.replace("http", "ws", 1) + "/_stcore/stream"
+        async with websockets.connect(stream, subprotocols=["streamlit"], max_size=None) as ws:
+            request = BackMsg()
+            request.rerun_script.query_string = ""
+            request.rerun_script.page_name = ""
+            await ws.send(request.SerializeToString())
+            while True:
+                message = ForwardMsg()
+                message.ParseFromString(await ws.recv())
+                if message.WhichOneof("type") == "script_finished":
+                    return
+
+    # In its own thread: the caller may already run an event loop (a test, a notebook).
+    with ThreadPoolExecutor(max_workers=1) as executor:
+        executor.submit(asyncio.run, asyncio.wait_for(first_run(), timeout)).result()
+
+
 def replica_env(cookie_secret: str) -> dict[str, str]:
     """The environment of every replica: production settings and one shared cookie secret."""
     return {
@@ -188,9 +223,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--replicas", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--base-port", type=int, default=8501)
     parser.add_argument("--listen", default="127.0.0.1:8080", help="nginx listen address")
+    parser.add_argument("--address", default="127.0.0.1", help="replicas' listen address")
     parser.add_argument("--run-dir", type=Path, default=None, help="nginx prefix and logs")
     parser.add_argument("--no-nginx", action="store_true", help="start only the replicas")
     parser.add_argument("--print-config", action="store_true", help="print nginx config, exit")
+    parser.add_argument("--stdout-logs", action="store_true", help="replica logs to stdout")
     args = parser.parse_args(argv)
 
     ports = [args.base_port + index for index in range(args.replicas)]
@@ -204,18 +241,22 @@ def main(argv: list[str] | None = None) -> int:
     processes = []
     try:
         for port in ports:
-            log = open(run_dir / f"replica-{port}.log", "w")  # noqa: SIM115 (lives as long as the process)
+            log = (
+                None if args.stdout_logs else open(run_dir / f"replica-{port}.log", "w")  # noqa: SIM115
+            )
             processes.append(
                 subprocess.Popen(
-                    streamlit_command(port),
+                    streamlit_command(port, args.address),
                     cwd=PROJECT_ROOT,
                     env=replica_env(cookie_secret),
                     stdout=log,
                     stderr=subprocess.STDOUT,
                 )  # fmt: skip
             )
+        local = "127.0.0.1" if args.address in ("0.0.0.0", "::") else args.address
         for port, process in zip(ports, processes, strict=True):
-            wait_healthy(f"http://127.0.0.1:{port}", process=process)
+            wait_healthy(f"http://{local}:{port}", process=process)
+            warm_up(f"http://{local}:{port}")
         print(f"{len(ports)} replicas healthy on ports {ports[0]}..{ports[-1]}; logs in {run_dir}")
         if not args.no_nginx:
             prepare_nginx_prefix(run_dir)

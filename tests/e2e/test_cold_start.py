@@ -7,6 +7,7 @@ an old-style pages folder) only happen on the very first script runs of a proces
 
 import pytest
 
+from deploy.replicas import warm_up
 from tests.e2e.helpers import StreamlitServer, assert_no_exception, wait_for_app
 
 DEEP_LINKS = ["step", "lab", "activations", "chain-rule", "learning-rate", "worked-example"]
@@ -53,6 +54,17 @@ def test_first_view_of_a_deep_link_after_start_opens_that_page(page, fresh_serve
     navigation = page.locator('[data-testid="stSidebarNav"]').inner_text()
     assert "common" not in navigation.lower()
     page.screenshot(path=str(shot_dir / f"{path}-first-view.png"))
+
+
+@pytest.mark.parametrize("path", ["step", "activations"])
+def test_a_warmed_up_server_opens_a_deep_link_cleanly(page, fresh_server, path):
+    """deploy/replicas.py runs app.py once before any visitor; the first visitor is then fine."""
+    warm_up(fresh_server.url)
+    page.goto(f"{fresh_server.url}/{path}")
+    _assert_clean_first_view(page, fresh_server)
+    assert page.get_by_text("Presenter mode").count() == 1
+    navigation = page.locator('[data-testid="stSidebarNav"]').inner_text()
+    assert "common" not in navigation.lower()
 
 
 def test_simultaneous_first_views_of_every_page_render(browser, fresh_server):

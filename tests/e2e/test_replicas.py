@@ -22,6 +22,7 @@ from deploy.replicas import (
     replica_env,
     streamlit_command,
     wait_healthy,
+    warm_up,
 )
 from tests.e2e.helpers import assert_no_exception, free_port, wait_for_app
 
@@ -61,6 +62,7 @@ def cluster(tmp_path_factory):
             )
         for port, process in zip(ports, processes, strict=True):
             wait_healthy(f"http://127.0.0.1:{port}", process=process)
+            warm_up(f"http://127.0.0.1:{port}")  # as deploy/replicas.py does
         listen_port = free_port()
         prefix = run_dir / "nginx"
         prepare_nginx_prefix(prefix)
