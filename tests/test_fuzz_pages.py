@@ -23,7 +23,7 @@ from tests.test_pages_app import app_test, router_pages
 
 SEED = int(os.environ.get("FUZZ_SEED", "20261127"))
 STEPS_PER_PAGE = int(os.environ.get("FUZZ_STEPS", "18"))
-SECONDS_PER_PAGE = 12.0  # a slow page stops early rather than slowing the suite down
+SECONDS_PER_PAGE = float(os.environ.get("FUZZ_SECONDS", "12"))  # a slow page stops early
 URL_TRIALS_PER_PAGE = 6
 
 WIDGET_KINDS = (
