@@ -1,6 +1,6 @@
 """Run the benchmarks and write bench/results/results.md and one JSON file per benchmark.
 
-    .venv/bin/python -m bench                    # everything (make bench), about 15 minutes
+    .venv/bin/python -m bench                    # everything (make bench), about 10 minutes
     .venv/bin/python -m bench engine memory      # only some: engine, pages, browser, memory
     .venv/bin/python -m bench --quick            # tiny repeat counts, to check the harness
 
