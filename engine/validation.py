@@ -34,9 +34,9 @@ def as_matrix(values, name: str, columns: int | None = None) -> np.ndarray:
 
 def check_finite(array: np.ndarray, name: str) -> None:
     """Raise ValueError if `array` holds NaN, infinity or a value beyond MAX_ABS_VALUE."""
-    if not np.all(np.isfinite(array)):
+    if not np.isfinite(array).all():
         raise ValueError(f"{name} contains NaN or infinite values; every entry must be a number.")
-    if array.size and np.max(np.abs(array)) > limits.MAX_ABS_VALUE:
+    if array.size and np.abs(array).max() > limits.MAX_ABS_VALUE:
         raise ValueError(
             f"{name} contains a value larger than {limits.MAX_ABS_VALUE:g} in magnitude."
         )
