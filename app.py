@@ -7,7 +7,7 @@ import pandas  # noqa: F401
 import plotly.graph_objects  # noqa: F401
 import streamlit as st
 
-from pages.common import (
+from app_pages.common import (
     apply_presenter_style,
     drop_non_finite_url_params,
     error_boundary,
@@ -26,40 +26,43 @@ dropped_params = drop_non_finite_url_params(sent_params)
 
 PAGES = {
     "Start": [
-        st.Page("pages/home.py", title="Home", icon=":material/home:", default=True),
+        st.Page("app_pages/home.py", title="Home", icon=":material/home:", default=True),
     ],
     "Explore": [
         st.Page(
-            "pages/step_by_step.py",
+            "app_pages/step_by_step.py",
             title="Step by step",
             icon=":material/footprint:",
             url_path="step",
         ),
         st.Page(
-            "pages/training_lab.py", title="Training lab", icon=":material/science:", url_path="lab"
+            "app_pages/training_lab.py",
+            title="Training lab",
+            icon=":material/science:",
+            url_path="lab",
         ),
     ],
     "Learn": [
         st.Page(
-            "pages/activations.py",
+            "app_pages/activations.py",
             title="Activation functions",
             icon=":material/show_chart:",
             url_path="activations",
         ),
         st.Page(
-            "pages/chain_rule.py",
+            "app_pages/chain_rule.py",
             title="Chain rule graph",
             icon=":material/account_tree:",
             url_path="chain-rule",
         ),
         st.Page(
-            "pages/learning_rate.py",
+            "app_pages/learning_rate.py",
             title="Learning rate",
             icon=":material/tune:",
             url_path="learning-rate",
         ),
         st.Page(
-            "pages/worked_example.py",
+            "app_pages/worked_example.py",
             title="Worked example",
             icon=":material/menu_book:",
             url_path="worked-example",
@@ -67,7 +70,10 @@ PAGES = {
     ],
     "Practise": [
         st.Page(
-            "pages/practice.py", title="Practice", icon=":material/edit_note:", url_path="practice"
+            "app_pages/practice.py",
+            title="Practice",
+            icon=":material/edit_note:",
+            url_path="practice",
         ),
     ],
 }

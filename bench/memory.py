@@ -200,7 +200,7 @@ def session_state_rows(quick: bool) -> list[dict]:
             caps = label.startswith("caps")
             rows.append(
                 {
-                    "what": f"{page.removeprefix('pages/').removesuffix('.py')}: {label}",
+                    "what": f"{page.removeprefix('app_pages/').removesuffix('.py')}: {label}",
                     "MB": fmt(n_bytes / MB, 3),
                     "how": f"deep size of st.session_state ({note[:120]})",
                     "budget": _verdict(n_bytes, caps) if n_bytes == n_bytes else "-",

@@ -28,7 +28,7 @@ Action = Callable[[object], None]  # takes a streamlit.testing.v1.AppTest
 class Scenario:
     """What to time on one page: settings to apply first, and the click before each rerun."""
 
-    page: str  # file path as listed in app.py, e.g. "pages/step_by_step.py"
+    page: str  # file path as listed in app.py, e.g. "app_pages/step_by_step.py"
     label: str  # "default" or "caps" (plus what is clicked)
     setup: Action | None = None  # applied once (with its own reruns) before timing
     action: Action | None = None  # applied before every timed rerun
@@ -85,7 +85,7 @@ def _lab_caps(at, epochs_clicked: int = 3) -> None:
         at.run()
 
 
-STEP, LAB = "pages/step_by_step.py", "pages/training_lab.py"
+STEP, LAB = "app_pages/step_by_step.py", "app_pages/training_lab.py"
 EXTRA_SCENARIOS = (
     Scenario(STEP, "default, click Next", action=_click("step_next")),
     Scenario(STEP, "caps (16-16x6-16, 16 rows, batch), rerun", setup=_step_caps, caps=True),
@@ -212,7 +212,7 @@ def run(quick: bool = False, only: list[str] | None = None) -> dict:
             verdict = "met" if ms < budget else "MISSED"
         rows.append(
             {
-                "page": scenario.page.removeprefix("pages/").removesuffix(".py"),
+                "page": scenario.page.removeprefix("app_pages/").removesuffix(".py"),
                 "scenario": scenario.label,
                 "median ms": fmt(ms),
                 "min-max ms": f"{fmt(result.get('min_ms'))}-{fmt(result.get('max_ms'))}",

@@ -1,6 +1,6 @@
 """Profiles behind the performance notes in the README (not part of `python -m bench`).
 
-    .venv/bin/python -m bench.profiling server pages/step_by_step.py --click step_next --caps
+    .venv/bin/python -m bench.profiling server app_pages/step_by_step.py --click step_next --caps
     .venv/bin/python -m bench.profiling browser play      # training lab while Play runs
     .venv/bin/python -m bench.profiling browser next      # step by step, clicking Next
 
@@ -98,7 +98,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.profiling")
     sub = parser.add_subparsers(dest="where", required=True)
     server = sub.add_parser("server", help="cProfile of a page rerun in AppTest")
-    server.add_argument("page", help="e.g. pages/step_by_step.py")
+    server.add_argument("page", help="e.g. app_pages/step_by_step.py")
     server.add_argument("--click", help="button key to click before each rerun")
     server.add_argument("--caps", action="store_true", help="apply the caps settings first")
     browser = sub.add_parser("browser", help="Chromium CPU profile")

@@ -9,7 +9,7 @@ consistently over the replicas.
     python deploy/replicas.py --replicas 4 --base-port 8501 --listen 8080
 
 starts replicas on 127.0.0.1:8501..8504 with the settings in deploy/production.env, runs app.py
-once in each (`warm_up`: a fresh process's first run has a quirk, see there), writes an
+once in each (`warm_up`: the imports are paid before any visitor), writes an
 nginx configuration into a run folder (`--run-dir`, default a temp folder) and runs nginx in
 the foreground on port 8080 until Ctrl-C. `--no-nginx` starts only the replicas (to put them
 behind a proxy you already run; `--print-config` prints a matching nginx configuration).
@@ -178,11 +178,9 @@ def wait_healthy(url: str, timeout: float = 60.0, process: subprocess.Popen | No
 def warm_up(url: str, timeout: float = 60.0) -> None:
     """Run app.py once over a WebSocket, as a browser's first view would, before any visitor.
 
-    With a folder named `pages/` next to app.py, Streamlit treats the first script run of a
-    process as an old-style pages-folder app: a first visitor arriving on a deep link such as
-    /step would see "Page not found", and /activations would run that page without app.py.
-    After one run of app.py (its st.navigation call) the process is in the normal mode for
-    good, and pandas, Plotly and the engine are imported. This is that run, on the home page.
+    The first run of a process imports pandas, Plotly and the engine (a few seconds on a small
+    server); doing it here means the first visitor, often a whole class opening a shared link
+    at once, does not wait for it. This is that run, on the home page.
     """
     import asyncio
 

@@ -62,8 +62,8 @@ def test_torch_step_matches_train_step_when_torch_is_installed():
 
 def test_page_list_comes_from_the_router_and_a_rerun_is_timed():
     files = pages.page_files()
-    assert "pages/home.py" in files and "pages/step_by_step.py" in files
-    result = pages.time_scenario(pages.Scenario("pages/home.py", "default, rerun"), repeats=2)
+    assert "app_pages/home.py" in files and "app_pages/step_by_step.py" in files
+    result = pages.time_scenario(pages.Scenario("app_pages/home.py", "default, rerun"), repeats=2)
     assert result.get("error") is None and not result["errors"]
     assert result["ms"] > 0 and math.isfinite(result["ms"])
 

@@ -1,6 +1,6 @@
 """Sessions are isolated, caches are bounded, and no visitor input is run or rendered as HTML.
 
-Static checks read the source of app.py, pages/, viz/ and engine/ (AST): every Streamlit cache
+Static checks read the source of app.py, app_pages/, viz/ and engine/ (AST): every Streamlit cache
 has `max_entries` or `ttl`; `st.cache_resource` (one object for every visitor) is not used for
 anything mutable; no `global` statement and no mutated module-level container (state that
 would leak between sessions); no eval/exec/pickle/subprocess; raw HTML only from constants.
@@ -19,7 +19,7 @@ from tests.test_pages_app import ROOT, app_test, router_pages
 
 APP_SOURCES = sorted(
     [ROOT / "app.py"]
-    + [path for folder in ("pages", "viz", "engine") for path in (ROOT / folder).glob("*.py")]
+    + [path for folder in ("app_pages", "viz", "engine") for path in (ROOT / folder).glob("*.py")]
 )
 MUTATING_METHODS = {
     "append", "extend", "insert", "update", "add", "pop", "popitem", "clear",

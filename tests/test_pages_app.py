@@ -1,54 +1,28 @@
-"""The router (app.py) and what it adds to every page: presenter mode, share link, URL notes.
-
-AppTest note: with a folder named `pages/` next to app.py, Streamlit treats a run that starts
-before any `st.navigation` call as an old-style pages-folder app, and AppTest resets that flag
-before every run, so from the second run on it would execute the page file without app.py.
-A real server resets the flag only once per process (see tests/e2e/test_cold_start.py for that
-first-run effect). `app_test()` makes AppTest behave like a running server.
-"""
+"""The router (app.py) and what it adds to every page: presenter mode, share link, URL notes."""
 
 import ast
 import json
 from pathlib import Path
-from unittest import mock
 
 import pytest
-import streamlit.testing.v1.app_test as app_test_module
-from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
 
-from pages import common
+from app_pages import common
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = ROOT / "app.py"
 
 
-class _ServerLikePagesManager(PagesManager):
-    """A PagesManager that, like a running server after its first run, uses st.navigation."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        PagesManager.uses_pages_directory = False
-
-
-class ServerLikeAppTest(AppTest):
-    """AppTest whose every run goes through app.py's st.navigation, as on a running server."""
-
-    def _run(self, *args, **kwargs):
-        with mock.patch.object(app_test_module, "PagesManager", _ServerLikePagesManager):
-            return super()._run(*args, **kwargs)
-
-
 def app_test(query_params: dict[str, str] | None = None, timeout: float = 30) -> AppTest:
     """An AppTest of app.py (not yet run), optionally opened with URL query parameters."""
-    at = ServerLikeAppTest(str(APP), default_timeout=timeout)
+    at = AppTest.from_file(str(APP), default_timeout=timeout)
     for key, value in (query_params or {}).items():
         at.query_params[key] = value
     return at
 
 
 def router_pages() -> list[str]:
-    """The page files app.py routes to, read from its st.Page(...) calls, e.g. 'pages/home.py'."""
+    """The page files app.py routes to (its st.Page(...) calls), e.g. 'app_pages/home.py'."""
     tree = ast.parse(APP.read_text())
     return [
         node.args[0].value
@@ -115,7 +89,7 @@ def test_presenter_toggle_turns_it_on_and_off_and_survives_a_page_switch():
     at = app_test().run()
     at.toggle(key="presenter").set_value(True).run()
     assert at.session_state["presenter"] is True and len(at.get("html")) == 1
-    at.switch_page("pages/step_by_step.py").run()
+    at.switch_page("app_pages/step_by_step.py").run()
     assert at.session_state["presenter"] is True and len(at.get("html")) == 1
     at.toggle(key="presenter").set_value(False).run()
     assert at.session_state["presenter"] is False and len(at.get("html")) == 0
@@ -142,7 +116,7 @@ def test_share_link_carries_the_bound_settings_but_not_presenter_mode():
     at = app_test().run()
     at.query_params["presenter"] = "true"
     at.query_params["step_lr"] = "0.25"
-    at.switch_page("pages/step_by_step.py").run()
+    at.switch_page("app_pages/step_by_step.py").run()
     assert at.number_input(key="step_lr").value == 0.25
     links = [code.value for code in at.code if code.value.startswith("?")]
     assert links == ["?step_lr=0.25"]  # AppTest has no browser URL; a server prefixes it
@@ -201,7 +175,7 @@ def _chart_script():
     import plotly.graph_objects as go
     import streamlit as st
 
-    from pages.common import chart
+    from app_pages.common import chart
 
     fig = go.Figure(go.Scatter(x=[0, 1], y=[1, 0]), layout={"height": 300})
     if st.query_params.get("presenter_on"):

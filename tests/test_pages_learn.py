@@ -17,12 +17,12 @@ from viz.format import format_number
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 LEARN_PAGES = [
-    "pages/home.py",
-    "pages/activations.py",
-    "pages/chain_rule.py",
-    "pages/learning_rate.py",
-    "pages/worked_example.py",
-    "pages/practice.py",
+    "app_pages/home.py",
+    "app_pages/activations.py",
+    "app_pages/chain_rule.py",
+    "app_pages/learning_rate.py",
+    "app_pages/worked_example.py",
+    "app_pages/practice.py",
 ]
 
 
@@ -51,27 +51,21 @@ def test_page_loads_without_exception_or_error(page):
 
 
 def test_home_links_every_page_of_the_guided_path():
-    at = open_page("pages/home.py")
+    at = open_page("app_pages/home.py")
     links = at.get("page_link")
     assert len(links) == 7
     targets = {link.proto.page for link in links}
-    for page in [
-        "pages/step_by_step.py",
-        "pages/training_lab.py",
-        "pages/activations.py",
-        "pages/chain_rule.py",
-        "pages/learning_rate.py",
-        "pages/worked_example.py",
-        "pages/practice.py",
-    ]:
-        assert Path(page).stem in targets, (page, targets)
+    # Page links resolve to the url paths app.py gives the pages.
+    assert targets == {
+        "step", "lab", "activations", "chain-rule", "learning-rate", "worked-example", "practice"
+    }  # fmt: skip
 
 
 # --- Activation functions ------------------------------------------------------------------
 
 
 def test_activation_slider_marks_f_and_fprime_from_the_engine():
-    at = open_page("pages/activations.py")
+    at = open_page("app_pages/activations.py")
     at.selectbox(key="activations_name").set_value("tanh").run()
     at.slider(key="activations_z").set_value(-0.7).run()
     assert not at.exception
@@ -85,7 +79,7 @@ def test_activation_slider_marks_f_and_fprime_from_the_engine():
 
 
 def test_vanishing_gradient_chart_has_one_line_per_activation():
-    at = open_page("pages/activations.py")
+    at = open_page("app_pages/activations.py")
     at.slider(key="activations_layers").set_value(5).run()
     chart = figures(at)[1]
     names = [trace["name"] for trace in chart["data"]]
@@ -103,7 +97,7 @@ def chain_table(at: AppTest) -> dict[str, str]:
 
 
 def test_chain_rule_steps_backward_one_node_at_a_time():
-    at = open_page("pages/chain_rule.py")
+    at = open_page("app_pages/chain_rule.py")
     assert at.slider(key="chain_rule_step").value == 0
     assert chain_table(at)["w₁"] == "?"
     at.button(key="chain_rule_next").click().run()
@@ -116,7 +110,7 @@ def test_chain_rule_steps_backward_one_node_at_a_time():
 
 
 def test_chain_rule_final_gradients_match_the_engine():
-    at = open_page("pages/chain_rule.py")
+    at = open_page("app_pages/chain_rule.py")
     values = {"x": 0.8, "y": 0.3, "w1": 1.2, "b1": -0.4, "w2": 0.7, "b2": 0.1}
     for field, value in values.items():
         at.number_input(key=f"chain_rule_{field}").set_value(value).run()
@@ -138,7 +132,7 @@ def test_chain_rule_final_gradients_match_the_engine():
 
 
 def test_tied_weight_shows_gradients_adding_up():
-    at = open_page("pages/chain_rule.py")
+    at = open_page("app_pages/chain_rule.py")
     at.toggle(key="chain_rule_tied").set_value(True).run()
     at.button(key="chain_rule_all").click().run()
     text = " ".join(m.value for m in at.markdown)
@@ -146,7 +140,7 @@ def test_tied_weight_shows_gradients_adding_up():
 
 
 def test_chain_rule_invalid_choice_keeps_last_valid_graph():
-    at = open_page("pages/chain_rule.py")
+    at = open_page("app_pages/chain_rule.py")
     at.button(key="chain_rule_all").click().run()
     before = chain_table(at)
     at.selectbox(key="chain_rule_loss").set_value("binary_cross_entropy").run()  # sigmoid: ok
@@ -163,7 +157,7 @@ def test_chain_rule_invalid_choice_keeps_last_valid_graph():
 
 
 def test_learning_rate_page_draws_one_curve_per_rate():
-    at = open_page("pages/learning_rate.py")
+    at = open_page("app_pages/learning_rate.py")
     curves = figures(at)[0]
     named = [t["name"] for t in curves["data"] if t.get("showlegend", True) is not False]
     assert len(named) == 4 and "diverged" in named[3]
@@ -173,7 +167,7 @@ def test_learning_rate_page_draws_one_curve_per_rate():
 
 
 def test_descent_path_diverges_with_a_warning():
-    at = open_page("pages/learning_rate.py")
+    at = open_page("app_pages/learning_rate.py")
     at.slider(key="learning_rate_steps").set_value(200).run()
     at.number_input(key="learning_rate_eta").set_value(0.6).run()
     assert not at.exception
@@ -186,7 +180,7 @@ def test_descent_path_diverges_with_a_warning():
 
 
 def test_worked_example_shows_the_engines_numbers_and_recomputes():
-    at = open_page("pages/worked_example.py")
+    at = open_page("app_pages/worked_example.py")
     scenario = textbook_222()
     trace = scenario.network.compute_trace(scenario.X, scenario.Y, scenario.learning_rate)
     latex = " ".join(block.value for block in at.latex)
@@ -219,7 +213,7 @@ def score_text(at: AppTest) -> str:
 
 
 def test_correct_answer_is_accepted_and_scored():
-    at = open_page("pages/practice.py")
+    at = open_page("app_pages/practice.py")
     at.number_input(key="practice_seed").set_value(17).run()
     exercise = generate_exercise(17)
     answer(at, repr(exercise.answer))
@@ -229,7 +223,7 @@ def test_correct_answer_is_accepted_and_scored():
 
 
 def test_wrong_answer_is_rejected_and_counted():
-    at = open_page("pages/practice.py")
+    at = open_page("app_pages/practice.py")
     at.selectbox(key="practice_kind").set_value("output_delta").run()
     exercise = generate_exercise(0, "output_delta")
     answer(at, str(exercise.answer + 1.0))
@@ -240,7 +234,7 @@ def test_wrong_answer_is_rejected_and_counted():
 
 @pytest.mark.parametrize("text, message", [("abc", "not a number"), ("", "Type your answer")])
 def test_non_numeric_and_empty_answers_get_a_message_and_do_not_count(text, message):
-    at = open_page("pages/practice.py")
+    at = open_page("app_pages/practice.py")
     answer(at, text)
     assert not at.exception
     assert any(message in w.value for w in at.warning)
@@ -248,7 +242,7 @@ def test_non_numeric_and_empty_answers_get_a_message_and_do_not_count(text, mess
 
 
 def test_worked_solution_reveals_the_numbers_and_new_exercise_changes_the_seed():
-    at = open_page("pages/practice.py")
+    at = open_page("app_pages/practice.py")
     exercise = generate_exercise(0)
     reveal = next(t for t in at.toggle if t.key.startswith("practice_reveal_"))
     reveal.set_value(True).run()
@@ -261,7 +255,7 @@ def test_worked_solution_reveals_the_numbers_and_new_exercise_changes_the_seed()
 
 
 def test_flashcards_flip_and_move():
-    at = open_page("pages/practice.py")
+    at = open_page("app_pages/practice.py")
     captions = " ".join(c.value for c in at.caption)
     assert "Card 1 of" in captions
     at.toggle(key="practice_show_back").set_value(True).run()
@@ -284,7 +278,7 @@ def open_with_params(page: str, params: dict[str, str]) -> AppTest:
 
 def test_a_shared_link_restores_the_chain_rule_view():
     at = open_with_params(
-        "pages/chain_rule.py", {"chain_rule_step": "4", "chain_rule_tied": "true"}
+        "app_pages/chain_rule.py", {"chain_rule_step": "4", "chain_rule_tied": "true"}
     )
     assert at.slider(key="chain_rule_step").value == 4
     assert at.toggle(key="chain_rule_tied").value is True
@@ -293,19 +287,19 @@ def test_a_shared_link_restores_the_chain_rule_view():
 
 def test_a_shared_link_names_the_activation_by_its_label():
     # Streamlit writes a selectbox with format_func into the URL as the label it shows.
-    at = open_with_params("pages/activations.py", {"activations_name": "Tanh"})
+    at = open_with_params("app_pages/activations.py", {"activations_name": "Tanh"})
     assert at.selectbox(key="activations_name").value == "tanh"
 
 
 @pytest.mark.parametrize(
     "page, params",
     [
-        ("pages/chain_rule.py", {"chain_rule_step": "99", "chain_rule_w1": "nan"}),
-        ("pages/chain_rule.py", {"chain_rule_activation": "softmax"}),
-        ("pages/practice.py", {"practice_seed": "-5", "practice_kind": "evil"}),
-        ("pages/learning_rate.py", {"learning_rate_lr1": "1e9", "learning_rate_eta": "abc"}),
-        ("pages/activations.py", {"activations_z": "1e300", "activations_name": "softmax"}),
-        ("pages/worked_example.py", {"worked_example_w1": "inf", "worked_example_eta": "0"}),
+        ("app_pages/chain_rule.py", {"chain_rule_step": "99", "chain_rule_w1": "nan"}),
+        ("app_pages/chain_rule.py", {"chain_rule_activation": "softmax"}),
+        ("app_pages/practice.py", {"practice_seed": "-5", "practice_kind": "evil"}),
+        ("app_pages/learning_rate.py", {"learning_rate_lr1": "1e9", "learning_rate_eta": "abc"}),
+        ("app_pages/activations.py", {"activations_z": "1e300", "activations_name": "softmax"}),
+        ("app_pages/worked_example.py", {"worked_example_w1": "inf", "worked_example_eta": "0"}),
     ],
 )
 def test_tampered_links_fall_back_to_defaults_without_a_traceback(page, params):

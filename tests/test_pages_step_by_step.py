@@ -15,7 +15,7 @@ from viz.equations import latex_number
 from viz.format import format_number
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
-PAGE = "pages/step_by_step.py"
+PAGE = "app_pages/step_by_step.py"
 PRESET_TITLES = {
     "textbook": "Textbook 2-2-2",
     "xor": "XOR",

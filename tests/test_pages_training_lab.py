@@ -21,7 +21,7 @@ from engine.train import network_at
 from viz.format import format_number
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
-PAGE = "pages/training_lab.py"
+PAGE = "app_pages/training_lab.py"
 # What the visitor sees (and what a shared link carries) for each engine name.
 DATASET_LABELS = {
     "xor": "XOR",
@@ -365,7 +365,7 @@ def test_play_stops_by_itself_when_the_last_epoch_ends(lab):
 def test_coming_back_to_the_page_does_not_resume_training(lab):
     lab.button(key="lab_play").click().run()
     assert lab.session_state["lab_playing"] is True
-    lab.switch_page("pages/home.py").run()
+    lab.switch_page("app_pages/home.py").run()
     updates = _run(lab).trainer.updates
     lab.switch_page(PAGE).run()
     assert lab.session_state["lab_playing"] is False

@@ -1,8 +1,8 @@
 """The first page views after a server start render without errors, in a real browser.
 
 Each test starts its own fresh server: the failures this guards against (a half-imported
-pandas when two sessions import it at once; the first run after start treating `pages/` as
-an old-style pages folder) only happen on the very first script runs of a process.
+pandas when two sessions import it at once; a folder named `pages/` making the first run of a
+process an old-style multipage app) only happen on the very first script runs of a process.
 """
 
 import pytest

@@ -13,6 +13,12 @@ import hashlib
 
 import streamlit as st
 
+from app_pages.common import (
+    PRESENTER_FONT_SIZE,
+    PRESENTER_HEIGHT_FACTOR,
+    error_boundary,
+    presenter_mode,
+)
 from engine import limits
 from engine.activations import HIDDEN_ACTIVATIONS
 from engine.datasets import GENERATORS
@@ -45,12 +51,6 @@ from engine.lab import (
 )
 from engine.optimizers import OPTIMIZERS
 from engine.train import network_at
-from pages.common import (
-    PRESENTER_FONT_SIZE,
-    PRESENTER_HEIGHT_FACTOR,
-    error_boundary,
-    presenter_mode,
-)
 from viz import training_charts as charts
 from viz.format import format_number
 from viz.network_graph import network_figure

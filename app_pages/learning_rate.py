@@ -3,6 +3,8 @@ gradient-descent path of a one-neuron model over its loss surface."""
 
 import streamlit as st
 
+from app_pages.common import error_boundary
+from app_pages.learn_state import figure_size, last_valid
 from engine import limits
 from engine.activations import ACTIVATIONS
 from engine.descent import (
@@ -16,8 +18,6 @@ from engine.descent import (
     descent_path,
     loss_surface,
 )
-from pages.common import error_boundary
-from pages.learn_state import figure_size, last_valid
 from viz.format import format_number
 from viz.learn_charts import descent_contour_figure, learning_rate_figure
 

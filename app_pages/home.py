@@ -4,49 +4,49 @@ import streamlit as st
 
 GUIDED_PATH = [  # (page file, link label, icon, what to do there)
     (
-        "pages/activations.py",
+        "app_pages/activations.py",
         "Activation functions",
         ":material/show_chart:",
         "Meet the functions a neuron applies and their slopes f′(z): the numbers the backward"
         " pass multiplies by. See why deep sigmoid networks lose their gradient.",
     ),
     (
-        "pages/chain_rule.py",
+        "app_pages/chain_rule.py",
         "Chain rule graph",
         ":material/account_tree:",
         "Take a tiny network apart into multiply, add and activation nodes and step the"
         " backward pass node by node: this is the chain rule, and all of backpropagation.",
     ),
     (
-        "pages/step_by_step.py",
+        "app_pages/step_by_step.py",
         "Step by step",
         ":material/footprint:",
         "Watch a real network do one training step, phase by phase: forward pass, loss,"
         " deltas, gradients and the update, on the network diagram.",
     ),
     (
-        "pages/worked_example.py",
+        "app_pages/worked_example.py",
         "Worked example",
         ":material/menu_book:",
         "Read the same step as a textbook writes it, every number included, and change the"
         " numbers to see everything recomputed.",
     ),
     (
-        "pages/learning_rate.py",
+        "app_pages/learning_rate.py",
         "Learning rate",
         ":material/tune:",
         "See what the step size does: too small, good, too large, divergent; and the path of"
         " gradient descent over a loss surface.",
     ),
     (
-        "pages/training_lab.py",
+        "app_pages/training_lab.py",
         "Training lab",
         ":material/science:",
         "Train networks on real datasets and watch the loss, the decision boundary and the"
         " gradients change as it learns.",
     ),
     (
-        "pages/practice.py",
+        "app_pages/practice.py",
         "Practice",
         ":material/edit_note:",
         "Test yourself: compute deltas, gradients and updated weights by hand and check your"

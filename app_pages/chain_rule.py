@@ -3,11 +3,11 @@ elementary operation per node, with the backward pass stepped node by node."""
 
 import streamlit as st
 
+from app_pages.common import error_boundary
+from app_pages.learn_state import figure_size, last_valid
 from engine.activations import ACTIVATIONS, HIDDEN_ACTIVATIONS
 from engine.compgraph import GRAPH_LOSSES, GraphSettings, build_graph, reference_gradients
 from engine.losses import LOSSES
-from pages.common import error_boundary
-from pages.learn_state import figure_size, last_valid
 from viz.compgraph_figure import graph_figure, node_rows, reference_table, step_explanation
 
 STEP = "chain_rule_step"

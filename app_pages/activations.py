@@ -3,6 +3,8 @@ vanishing-gradient demonstration (products of f' through 1 to 10 layers)."""
 
 import streamlit as st
 
+from app_pages.common import error_boundary
+from app_pages.learn_state import figure_size
 from engine.activation_study import (
     MAX_CHAIN_LAYERS,
     SOFTMAX_EXAMPLE_Z,
@@ -12,8 +14,6 @@ from engine.activation_study import (
     softmax_example,
 )
 from engine.activations import ACTIVATIONS, HIDDEN_ACTIVATIONS
-from pages.common import error_boundary
-from pages.learn_state import figure_size
 from viz.format import format_number
 from viz.learn_charts import activation_figure, vanishing_gradient_figure
 

@@ -3,10 +3,10 @@ textbook would, with every number recomputed from the engine's trace when an inp
 
 import streamlit as st
 
+from app_pages.common import error_boundary
+from app_pages.learn_state import last_valid
 from engine import Network, StepTrace, limits
 from engine.presets import textbook_222
-from pages.common import error_boundary
-from pages.learn_state import last_valid
 from viz.format import format_number
 from viz.worked_example import worked_example
 

@@ -5,7 +5,7 @@ from typing import TypeVar
 
 import streamlit as st
 
-from pages.common import PRESENTER_FONT_SIZE, PRESENTER_HEIGHT_FACTOR, presenter_mode
+from app_pages.common import PRESENTER_FONT_SIZE, PRESENTER_HEIGHT_FACTOR, presenter_mode
 
 T = TypeVar("T")
 

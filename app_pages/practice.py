@@ -5,6 +5,8 @@ import secrets
 
 import streamlit as st
 
+from app_pages.common import error_boundary
+from app_pages.learn_state import last_valid
 from engine import limits
 from engine.flashcards import load_flashcards, topics
 from engine.practice import (
@@ -15,8 +17,6 @@ from engine.practice import (
     record_outcome,
     score,
 )
-from pages.common import error_boundary
-from pages.learn_state import last_valid
 from viz.practice_text import question_markdown, solution_steps
 
 SEED = "practice_seed"

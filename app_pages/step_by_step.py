@@ -11,13 +11,13 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
+from app_pages.common import error_boundary, presenter_figure, presenter_mode
 from engine import export, limits, stepper
 from engine.activations import HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS
 from engine.init import INITIALISERS
 from engine.inspector import weight_chain
 from engine.losses import LOSSES
 from engine.phases import BACKWARD, FORWARD, LOSS, UPDATE, clamp_phase, phase_sequence
-from pages.common import error_boundary, presenter_figure, presenter_mode
 from viz.equations import chain_rule_equations, phase_equations
 from viz.format import format_number
 from viz.network_graph import network_figure, phase_view, selected_weight
