@@ -18,8 +18,7 @@ import time
 from collections.abc import Iterator
 
 from bench.common import fmt, median
-
-APP_IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
+from tests.e2e.helpers import APP_IDLE
 
 # One click, timed in the page: resolves with the milliseconds until the rerun it caused has
 # finished and two animation frames have been painted.
