@@ -15,7 +15,7 @@ import streamlit as st
 
 from app_pages.common import (
     PRESENTER_FONT_SIZE,
-    PRESENTER_HEIGHT_FACTOR,
+    chart,
     error_boundary,
     presenter_mode,
 )
@@ -64,7 +64,9 @@ NEURON_CLICKED = "lab_neuron_clicked"  # the last neuron clicked on the network 
 CSV_CACHE = "lab_csv_cache"  # (digest, target, columns, dataset or None, error or None)
 
 FIGURE_HEIGHT = 420  # px; presenter mode multiplies it by PRESENTER_HEIGHT_FACTOR
-TICK_SECONDS = 0.2  # while playing, the views redraw about 5 times a second
+LOSS_HEIGHT = 360  # px; the loss curve spans the page's width
+TICK_SECONDS = 0.2  # while playing, the counter and the loss curve redraw 5 times a second
+HEAVY_SECONDS = 1.0  # while playing, the other views redraw once a second
 TICK_BUDGET = 0.05  # at most this many seconds of training per redraw
 
 DATASET_LABELS = {
@@ -390,10 +392,13 @@ def controls(run: LabRun) -> None:
 
 
 def _sizes() -> tuple[int, int]:
-    """(figure height, font size): larger in presenter mode."""
-    if presenter_mode():
-        return int(FIGURE_HEIGHT * PRESENTER_HEIGHT_FACTOR), PRESENTER_FONT_SIZE
-    return FIGURE_HEIGHT, 12
+    """(figure height, font size) to build a figure with; `chart` enlarges the height.
+
+    The font is already the presenter font in presenter mode (legend and margins are laid
+    out for it); `app_pages.common.chart` sets the same font again and multiplies the height
+    by PRESENTER_HEIGHT_FACTOR once.
+    """
+    return FIGURE_HEIGHT, PRESENTER_FONT_SIZE if presenter_mode() else 12
 
 
 def _time_slider(run: LabRun, playing: bool) -> int:
@@ -473,9 +478,10 @@ def _class_names(run: LabRun) -> tuple[str, ...]:
     return run.dataset.target_names
 
 
-def _prediction_view(run: LabRun, net, height: int, font: int) -> None:
-    dataset, split = run.dataset, run.split
+def _prediction_view(run: LabRun, net, shown: int, height: int, font: int) -> None:
+    dataset, split, history = run.dataset, run.split, run.history
     n_features = dataset.X.shape[1]
+    train_loss = float(history.train_loss[shown])
     if run.task != "regression" and n_features == 2:
         grid = plane_grid(split)
         figure = charts.boundary_figure(
@@ -483,11 +489,13 @@ def _prediction_view(run: LabRun, net, height: int, font: int) -> None:
             class_names=_class_names(run), feature_names=dataset.feature_names,
             height=height, font_size=font,
         )  # fmt: skip
+        alt = charts.boundary_alt(_class_names(run), float(history.train_accuracy[shown]), shown)
     elif run.task != "regression":
         matrix, part = confusion_matrix(net, split, run.task)
         figure = charts.confusion_figure(
             matrix, _class_names(run), part=part, height=height, font_size=font
         )
+        alt = charts.confusion_alt(matrix, part)
     elif n_features == 1:
         X_train, Y_train, X_test, Y_test = original_data(split)
         x, y = fitted_curve(net, split)
@@ -496,15 +504,17 @@ def _prediction_view(run: LabRun, net, height: int, font: int) -> None:
             x_name=dataset.feature_names[0], y_name=dataset.target_names[0],
             height=height, font_size=font,
         )  # fmt: skip
+        alt = charts.regression_alt("curve", train_loss, shown)
     else:
         figure = charts.predicted_vs_true_figure(
             *predicted_vs_true(net, split), target_name=dataset.target_names[0],
             height=height, font_size=font,
         )  # fmt: skip
-    st.plotly_chart(figure, key="lab_chart_prediction")
+        alt = charts.regression_alt("scatter", train_loss, shown)
+    chart(figure, alt, key="lab_chart_prediction")
 
 
-def _neuron_view(run: LabRun, net, height: int, font: int) -> None:
+def _neuron_view(run: LabRun, net, shown: int, height: int, font: int) -> None:
     if run.dataset.X.shape[1] != 2:
         st.info("A neuron's output over the input plane needs data with exactly 2 features.")
         return
@@ -523,13 +533,14 @@ def _neuron_view(run: LabRun, net, height: int, font: int) -> None:
     )
     grid = plane_grid(run.split)
     activation = net.activations[layer - 1]
+    values = neuron_grid(net, grid, layer, unit)
     figure = charts.neuron_figure(
-        grid.x1, grid.x2, neuron_grid(net, grid, layer, unit), _points(run),
+        grid.x1, grid.x2, values, _points(run),
         title=f"Output of {label((layer, unit))} ({activation})",
         class_names=_class_names(run), feature_names=run.dataset.feature_names,
         height=height, font_size=font,
     )  # fmt: skip
-    st.plotly_chart(figure, key="lab_chart_neuron")
+    chart(figure, charts.neuron_alt(label((layer, unit)), values, shown), key="lab_chart_neuron")
 
 
 def _gradient_view(run: LabRun, net, shown: int, height: int, font: int) -> list:
@@ -541,7 +552,7 @@ def _gradient_view(run: LabRun, net, shown: int, height: int, font: int) -> list
         history.grad_norms, selected_update=shown if shown < run.trainer.updates else None,
         vanishing=VANISHING_NORM, exploding=EXPLODING_NORM, height=height, font_size=font,
     )  # fmt: skip
-    st.plotly_chart(figure, key="lab_chart_gradients")
+    chart(figure, charts.gradient_flow_alt(norms, shown), key="lab_chart_gradients")
     if diagnosis.state in ("vanishing", "exploding"):
         st.warning(f"**{diagnosis.message}** {diagnosis.explanation}")
     else:
@@ -549,42 +560,64 @@ def _gradient_view(run: LabRun, net, shown: int, height: int, font: int) -> list
     return gradients
 
 
-def live_views() -> None:
-    """Everything that changes while training: counter, status and the views."""
+def _shown(run: LabRun, shown_when_paused: int) -> int:
+    """The update the views show: the latest while playing, else the time slider's."""
+    if st.session_state.get(PLAYING, False):
+        return run.trainer.updates
+    return min(shown_when_paused, run.trainer.updates)
+
+
+def live_views(shown_when_paused: int) -> None:
+    """The cheap views, redrawn on every tick while playing: counter, status, loss curve.
+
+    Training happens here too, so the counter always shows what was trained.
+    """
     run: LabRun | None = st.session_state.get(RUN)
     if run is None:
         return
-    playing = st.session_state.get(PLAYING, False)
-    if playing:
+    if st.session_state.get(PLAYING, False):
         advance(run.trainer, int(st.session_state.get("lab_speed", 10)), TICK_BUDGET)
         if run.trainer.finished:
             st.session_state[PLAYING] = False
-            st.rerun()  # a full rerun stops the timer and relabels Pause as Play
+            st.rerun()  # a full rerun stops the timers, draws every view and relabels Pause
+    shown = _shown(run, shown_when_paused)
     height, font = _sizes()
-    shown = _time_slider(run, playing)
     _counter(run, shown)
     _divergence_message(run)
+    history = run.history
+    with error_boundary("the loss curves"):
+        figure = charts.loss_figure(
+            history.train_loss,
+            history.test_loss,
+            history.train_accuracy,
+            history.test_accuracy,
+            selected_update=None if shown == run.trainer.updates else shown,
+            total_updates=run.trainer.total_updates,
+            height=LOSS_HEIGHT,
+            font_size=font,
+        )
+        test_accuracy = history.test_accuracy if len(run.split.X_test) else None
+        alt = charts.loss_alt(history.train_loss, history.test_loss, test_accuracy, shown)
+        chart(figure, alt, key="lab_chart_loss")
+
+
+def heavy_views(shown_when_paused: int) -> None:
+    """The expensive views (boundary, network, neuron, gradients, distributions).
+
+    While playing they are redrawn every HEAVY_SECONDS only (each of them costs the browser
+    far more than the counter); every full rerun (Pause, Step, Epoch, the end) draws them too.
+    """
+    run: LabRun | None = st.session_state.get(RUN)
+    if run is None:
+        return
+    height, font = _sizes()
+    shown = _shown(run, shown_when_paused)
     is_latest = shown == run.trainer.updates
     net = run.net if is_latest else network_at(run.net, snapshot_at(run.history, shown))
-    history = run.history
     left, right = st.columns(2)
-    with left, error_boundary("the loss curves"):
-        st.plotly_chart(
-            charts.loss_figure(
-                history.train_loss,
-                history.test_loss,
-                history.train_accuracy,
-                history.test_accuracy,
-                selected_update=None if is_latest else shown,
-                height=height,
-                font_size=font,
-            ),  # fmt: skip
-            key="lab_chart_loss",
-        )
-    with right, error_boundary("the predictions"):
-        _prediction_view(run, net, height, font)
-    left, right = st.columns(2)
-    with left, error_boundary("the network graph"):
+    with left, error_boundary("the predictions"):
+        _prediction_view(run, net, shown, height, font)
+    with right, error_boundary("the network graph"):
         figure = network_figure(
             net.weights, net.biases, input_names=run.dataset.feature_names,
             output_names=_class_names(run)[-net.n_outputs :] if run.task != "regression"
@@ -592,24 +625,26 @@ def live_views() -> None:
             activations=net.activations, height=height, font_size=font,
         )  # fmt: skip
         st.markdown(f"**Network after update {shown:,}** (edge width and colour: weight)")
-        event = st.plotly_chart(
-            figure, key="lab_chart_network", on_select="rerun", selection_mode="points"
+        alt = charts.network_alt(net.layer_sizes, net.weights, shown)
+        event = chart(
+            figure, alt, key="lab_chart_network", on_select="rerun", selection_mode="points"
         )
         neuron = charts.clicked_neuron(event, net.layer_sizes)
         if neuron is not None and neuron != st.session_state.get(NEURON_CLICKED):
-            # A new click picks the neuron for the plane view (drawn after this, on the right).
+            # A new click picks the neuron for the plane view (drawn after this, below).
             st.session_state[NEURON_CLICKED] = neuron
             st.session_state["lab_neuron"] = neuron
-    with right, error_boundary("the neuron view"):
-        _neuron_view(run, net, height, font)
     left, right = st.columns(2)
+    with left, error_boundary("the neuron view"):
+        _neuron_view(run, net, shown, height, font)
     gradients = None
-    with left, error_boundary("the gradient flow"):
+    with right, error_boundary("the gradient flow"):
         gradients = _gradient_view(run, net, shown, height, font)
-    with right, error_boundary("the distributions"):
+    with error_boundary("the distributions"):
         if gradients is not None:
-            st.plotly_chart(
+            chart(
                 charts.distributions_figure(net.weights, gradients, height=height, font_size=font),
+                charts.distributions_alt(net.weights, gradients, shown),
                 key="lab_chart_distributions",
             )
             st.caption("Gradients here are on all training rows at the shown weights.")
@@ -634,4 +669,7 @@ with error_boundary("the training lab"):
     else:
         controls(lab_run)
         playing_now = st.session_state.get(PLAYING, False)
-        st.fragment(live_views, run_every=TICK_SECONDS if playing_now else None)()
+        # Outside the fragments: moving it redraws every view (a full rerun).
+        shown_update = _time_slider(lab_run, playing_now)
+        st.fragment(live_views, run_every=TICK_SECONDS if playing_now else None)(shown_update)
+        st.fragment(heavy_views, run_every=HEAVY_SECONDS if playing_now else None)(shown_update)

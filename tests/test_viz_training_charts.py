@@ -64,8 +64,80 @@ def test_binary_boundary_figure_draws_probabilities_boundary_and_points():
     assert (heatmap.zmin, heatmap.zmax) == (0.0, 1.0)
     assert contour.contours.start == 0.5 == contour.contours.end
     assert _names(figure)[2:] == ["a (train)", "b (train)", "a (test)"]
-    assert figure.data[4].marker.symbol == "x"
+    assert figure.data[4].marker.symbol == "circle-open"  # class a, test row: open circle
     assert list(figure.layout.xaxis.range) == [-1.0, 1.0]
+
+
+def _marker_traces(figure) -> list:
+    return [trace for trace in figure.data if trace.type == "scatter" and trace.mode == "markers"]
+
+
+@pytest.mark.parametrize("n_classes", [2, 3, 6])
+def test_boundary_classes_differ_by_shape_and_train_test_by_fill(n_classes):
+    rng = np.random.default_rng(1)
+    labels = np.arange(2 * n_classes) % n_classes
+    points = [
+        (rng.normal(size=(2 * n_classes, 2)), labels, "train"),
+        (rng.normal(size=(2 * n_classes, 2)), labels, "test"),
+    ]
+    names = tuple(f"class {k}" for k in range(n_classes))
+    outputs = rng.uniform(size=(1 if n_classes == 2 else n_classes, 4, 5))
+    grid = (np.linspace(-1, 1, 5), np.linspace(-1, 1, 4))
+    figure = charts.boundary_figure(*grid, outputs, points, class_names=names)
+    markers = _marker_traces(figure)
+    assert len(markers) == 2 * n_classes
+    by_name = {trace.name: trace.marker.symbol for trace in markers}
+    train = [by_name[f"{name} (train)"] for name in names]
+    test = [by_name[f"{name} (test)"] for name in names]
+    assert len(set(train)) == n_classes and len(set(test)) == n_classes  # pairwise different
+    assert not any(symbol.endswith("-open") for symbol in train)
+    assert test == [f"{symbol}-open" for symbol in train]  # same shape, open for test rows
+    # The grey points of the neuron view carry the same shapes.
+    neuron = charts.neuron_figure(*grid, outputs[0], points, title="t", class_names=names)
+    assert [trace.marker.symbol for trace in _marker_traces(neuron)] == train + test
+
+
+def test_loss_and_accuracy_lines_differ_by_dash():
+    loss, accuracy = np.linspace(1.0, 0.1, 11), np.linspace(0.5, 1.0, 11)
+    figure = charts.loss_figure(loss, loss * 1.1, accuracy, accuracy)
+    dashes = [trace.line.dash for trace in figure.data]
+    assert len(dashes) == 4 and len(set(dashes)) == 4
+
+
+@pytest.mark.parametrize("n_layers", [2, 4, 7])
+def test_gradient_flow_layers_differ_by_dash(n_layers):
+    norms = np.full((5, n_layers), 0.1) * np.arange(1, n_layers + 1)
+    figure = charts.gradient_flow_figure(norms)
+    dashes = [trace.line.dash for trace in figure.data]  # the layers, then the threshold
+    assert len(dashes) == n_layers + 1 and len(set(dashes)) == n_layers + 1
+
+
+def test_loss_axis_is_fixed_to_the_planned_updates_and_margins_are_fixed():
+    figure = charts.loss_figure(np.ones(3), np.ones(3), total_updates=500)
+    assert list(figure.layout.xaxis.range) == [0, 500]
+    assert figure.layout.xaxis.automargin is False and figure.layout.yaxis.automargin is False
+    assert charts.loss_figure(np.ones(3), np.ones(3)).layout.xaxis.range is None
+
+
+def test_text_alternatives_state_the_shown_values():
+    loss, test_loss = np.array([0.7, 0.4, 0.21]), np.array([0.75, 0.5, 0.25])
+    accuracy = np.array([0.5, 0.8, 0.92])
+    text = charts.loss_alt(loss, test_loss, accuracy, 2)
+    assert "Train loss 0.21" in text and "test loss 0.25" in text
+    assert "after 2 updates" in text and "92%" in text
+    no_test = charts.loss_alt(loss, np.full(3, np.nan), None, 1)
+    assert "test" not in no_test and "0.4" in no_test
+    assert "3 of 4" in charts.confusion_alt(np.array([[2, 1], [0, 1]]), "test")
+    norms = charts.gradient_flow_alt(np.array([0.5, 2e-7]), 3)
+    assert "layer 1: 0.5" in norms and "layer 2: 2.000e-07" in norms
+    shapes = charts.boundary_alt(("a", "b", "c"), 0.75, 10)
+    assert "a circles" in shapes and "b squares" in shapes and "75%" in shapes
+    weights = [np.array([[1.0, -3.0]]), np.array([[0.5]])]
+    assert "2-1-1" in charts.network_alt([2, 1, 1], weights, 4) and "is 3" in charts.network_alt(
+        [2, 1, 1], weights, 4
+    )
+    spread = charts.distributions_alt(weights, [np.zeros((1, 2)), np.ones((1, 1))], 4)
+    assert "-3 to 1" in spread and "0 to 1" in spread
 
 
 def test_boundary_without_a_crossing_has_no_contour_and_nan_becomes_undecided():

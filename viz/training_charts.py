@@ -22,6 +22,11 @@ TEST_COLOR = "#E69F00"
 MARKER_COLOR = "#444444"
 LAYER_COLORSCALE = "Viridis"
 HIST_BINS = 20
+# Colour is never the only carrier of meaning: each class also has its own marker shape
+# (training rows filled, test rows open), and each line of a multi-line chart its own dash.
+CLASS_SYMBOLS = ("circle", "square", "diamond", "triangle-up", "star", "hexagon")
+LAYER_DASHES = ("solid", "dash", "dot", "dashdot", "longdash", "longdashdot", "8px,3px,2px,3px")
+THRESHOLD_DASH = "2px,6px"  # the vanishing/exploding levels: sparse dots, unlike any layer
 
 
 def _figure(
@@ -40,7 +45,11 @@ def _figure(
     # Below the plot and clear of the x-axis title, whose height grows with the font.
     base["legend"]["y"] = -(0.18 + 0.007 * font_size)
     base["margin"]["b"] = 70 + 2 * font_size
-    return go.Figure(data=traces, layout={**base, **layout})
+    figure = go.Figure(data=traces, layout={**base, **layout})
+    # Fixed margins: no automatic margin pass when tick labels change between redraws.
+    figure.update_xaxes(automargin=False)
+    figure.update_yaxes(automargin=False)
+    return figure
 
 
 def thin_indices(n: int, max_points: int = MAX_POINTS) -> np.ndarray:
@@ -98,42 +107,49 @@ def loss_figure(
     test_accuracy: np.ndarray | None = None,
     *,
     selected_update: int | None = None,
+    total_updates: int | None = None,
     height: int = 360,
     font_size: int = 12,
 ) -> go.Figure:
     """Loss (top) and, for classification, accuracy (bottom) against the update number.
 
     Each series is (n_records,), entry i being the value after i updates. Accuracy series that
-    are all NaN (regression) are left out, and the accuracy panel with them.
+    are all NaN (regression) are left out, and the accuracy panel with them. With
+    `total_updates` the update axis is fixed to [0, total_updates] (no relayout while the
+    curve grows). Lines differ by dash as well as colour: train solid, test dashed (loss);
+    train dotted, test dash-dotted (accuracy).
     """
     index = thin_indices(len(train_loss))
     updates = index.astype(float)
     has_accuracy = train_accuracy is not None and bool(np.any(np.isfinite(train_accuracy)))
     traces = []
-    for values, part, color in (
-        (train_loss, "train", TRAIN_COLOR),
-        (test_loss, "test", TEST_COLOR),
+    for values, part, color, dash in (
+        (train_loss, "train", TRAIN_COLOR, "solid"),
+        (test_loss, "test", TEST_COLOR, "dash"),
     ):
         x, y = _finite_xy(updates, np.asarray(values)[index])
         if len(x):
             hover = f"update %{{x}}<br>{part} loss %{{y:.4g}}<extra></extra>"
-            traces.append(_line(x, y, f"{part} loss", color, hover))
+            traces.append(_line(x, y, f"{part} loss", color, hover, dash))
+    xaxis: dict = {"title": {"text": "update"}, "rangemode": "tozero"}
+    if total_updates:
+        xaxis["range"] = [0, max(int(total_updates), 1)]
     layout: dict = {
-        "xaxis": {"title": {"text": "update"}, "rangemode": "tozero"},
+        "xaxis": xaxis,
         "yaxis": {"title": {"text": "loss"}},
         "shapes": _selected_line(selected_update),
     }
     if has_accuracy:
-        for values, part, color in (
-            (train_accuracy, "train", TRAIN_COLOR),
-            (test_accuracy, "test", TEST_COLOR),
+        for values, part, color, dash in (
+            (train_accuracy, "train", TRAIN_COLOR, "dot"),
+            (test_accuracy, "test", TEST_COLOR, "dashdot"),
         ):
             if values is None:
                 continue
             x, y = _finite_xy(updates, np.asarray(values)[index])
             if len(x):
                 hover = f"update %{{x}}<br>{part} accuracy %{{y:.1%}}<extra></extra>"
-                traces.append(_line(x, y, f"{part} accuracy", color, hover, "dash", "y2"))
+                traces.append(_line(x, y, f"{part} accuracy", color, hover, dash, "y2"))
         layout["yaxis"]["domain"] = [0.42, 1.0]
         layout["xaxis"]["anchor"] = "y2"  # the update axis sits under the accuracy panel
         layout["yaxis2"] = {
@@ -153,7 +169,11 @@ def _class_points(
     size: int,
     monochrome: bool = False,
 ) -> list[dict]:
-    """One marker trace per (part, class): circles for training rows, crosses for test rows."""
+    """One marker trace per (part, class).
+
+    Class k has its own colour and its own shape CLASS_SYMBOLS[k]; training rows are filled,
+    test rows are the open outline of the same shape.
+    """
     traces = []
     for X, labels, part in points:
         if len(X) == 0:
@@ -164,6 +184,7 @@ def _class_points(
             if not np.any(rows):
                 continue
             color = MARKER_COLOR if monochrome else CLASS_COLORS[k % len(CLASS_COLORS)]
+            symbol = CLASS_SYMBOLS[k % len(CLASS_SYMBOLS)] + ("-open" if is_test else "")
             traces.append(
                 {
                     "type": "scatter",
@@ -176,8 +197,11 @@ def _class_points(
                         "color": color,
                         "size": size,
                         "opacity": 0.55 if monochrome else 1.0,
-                        "symbol": "x" if is_test else "circle",
-                        "line": {"color": MARKER_COLOR if is_test else "white", "width": 1},
+                        "symbol": symbol,
+                        "line": {
+                            "color": color if is_test else "white",
+                            "width": 2 if is_test else 1,
+                        },
                     },
                     "hovertemplate": f"{name} ({part})<br>(%{{x:.3g}}, %{{y:.3g}})<extra></extra>",
                 }
@@ -444,8 +468,9 @@ def gradient_flow_figure(
 ) -> go.Figure:
     """Gradient norm of each layer's weights over updates, on a log scale.
 
-    grad_norms (n_updates, n_layers): row i is update i + 1. Zero, NaN and infinite norms cannot
-    sit on a log axis and are left out. The vanishing threshold is drawn as a dashed line, and
+    grad_norms (n_updates, n_layers): row i is update i + 1; layer l's line has its own dash
+    LAYER_DASHES[l] as well as its own colour. Zero, NaN and infinite norms cannot
+    sit on a log axis and are left out. The vanishing threshold is drawn as a dotted line, and
     the exploding one too once a norm comes within a factor 10 of it.
     """
     grad_norms = np.asarray(grad_norms, dtype=float)
@@ -458,14 +483,15 @@ def gradient_flow_figure(
     for layer in range(n_layers):
         x, y = _finite_xy(updates, grad_norms[index, layer], positive=True)
         hover = f"update %{{x}}<br>layer {layer + 1}: %{{y:.3g}}<extra></extra>"
-        traces.append(_line(x, y, f"layer {layer + 1}", colors[layer], hover))
+        dash = LAYER_DASHES[layer % len(LAYER_DASHES)]
+        traces.append(_line(x, y, f"layer {layer + 1}", colors[layer], hover, dash))
     x_end = float(max(n_updates, 1))
     finite = grad_norms[np.isfinite(grad_norms)]
     levels = [(vanishing, "vanishing below this")]
     if finite.size and float(np.max(finite)) > exploding / 10:
         levels.append((exploding, "exploding above this"))
     for level, label in levels:
-        line = _line([1.0, x_end], [level, level], label, "#D55E00", "", "dash")
+        line = _line([1.0, x_end], [level, level], label, "#D55E00", "", THRESHOLD_DASH)
         line["hoverinfo"] = "skip"
         del line["hovertemplate"]
         traces.append(line)
@@ -590,3 +616,121 @@ def clicked_neuron(selection, layer_sizes: Sequence[int]) -> tuple[int, int] | N
         if kind == KIND_NODE and 1 <= layer < len(layer_sizes) and 0 <= unit < layer_sizes[layer]:
             return layer, unit
     return None
+
+
+# --- text alternatives ------------------------------------------------------------------------
+# One or two sentences per chart, in words (never colours), built from the state it shows;
+# the page puts them under the charts as captions.
+
+
+def _percent(value: float) -> str:
+    return f"{format_number(100 * value)}%" if np.isfinite(value) else "undefined"
+
+
+def _at(series: np.ndarray | None, update: int) -> float:
+    if series is None or update >= len(series):
+        return float("nan")
+    return float(np.asarray(series, dtype=float)[update])
+
+
+def loss_alt(
+    train_loss: np.ndarray,
+    test_loss: np.ndarray,
+    test_accuracy: np.ndarray | None,
+    update: int,
+) -> str:
+    """Text for loss_figure at `update` (series as for loss_figure; NaN where not defined)."""
+    train, test = _at(train_loss, update), _at(test_loss, update)
+    text = f"Train loss {format_number(train)}"
+    if np.isfinite(test):
+        text += f" and test loss {format_number(test)}"
+    text += f" after {update:,} updates (start: {format_number(_at(train_loss, 0))})"
+    accuracy = _at(test_accuracy, update)
+    if np.isfinite(accuracy):
+        text += f"; test accuracy {_percent(accuracy)}"
+    return text + "."
+
+
+def boundary_alt(class_names: Sequence[str], accuracy: float, update: int) -> str:
+    """Text for boundary_figure: what the shading and shapes mean, and the accuracy."""
+    shapes = ", ".join(
+        f"{name} {CLASS_SYMBOLS[k % len(CLASS_SYMBOLS)].replace('-up', '')}s"
+        for k, name in enumerate(class_names)
+    )
+    return (
+        f"The shading is the class the network predicts at each point after {update:,} updates;"
+        f" the markers are the data rows ({shapes}; filled: training, open: test)."
+        f" Training accuracy {_percent(accuracy)}."
+    )
+
+
+def confusion_alt(matrix: np.ndarray, part: str) -> str:
+    """Text for confusion_figure: how many rows sit on the diagonal."""
+    matrix = np.asarray(matrix)
+    correct, total = int(np.trace(matrix)), int(matrix.sum())
+    return (
+        f"Counts of {part} rows by true class (rows) and predicted class (columns):"
+        f" {correct:,} of {total:,} are on the diagonal, that is, classified correctly."
+    )
+
+
+def regression_alt(kind: str, train_loss: float, update: int) -> str:
+    """Text for fitted_curve_figure (kind "curve") or predicted_vs_true_figure ("scatter")."""
+    if kind == "curve":
+        shown = "the data rows (circles: training, crosses: test) and the network's curve"
+    else:
+        shown = "each row's predicted against its true value; on the dashed diagonal they agree"
+    return f"Shows {shown}, after {update:,} updates; train loss {format_number(train_loss)}."
+
+
+def network_alt(layer_sizes: Sequence[int], weights: Sequence[np.ndarray], update: int) -> str:
+    """Text for the network graph: the layer sizes and the largest weight."""
+    finite = [np.abs(w[np.isfinite(w)]) for w in weights]
+    largest = max((float(a.max()) for a in finite if a.size), default=float("nan"))
+    sizes = "-".join(str(n) for n in layer_sizes)
+    return (
+        f"A {sizes} network after {update:,} updates; each line is a weight, thicker for a"
+        f" larger magnitude (the largest is {format_number(largest)})."
+    )
+
+
+def neuron_alt(label: str, values: np.ndarray, update: int) -> str:
+    """Text for neuron_figure: the neuron and the range of its output over the plane."""
+    values = np.asarray(values, dtype=float)
+    finite = values[np.isfinite(values)]
+    if finite.size:
+        span = f"from {format_number(float(finite.min()))} to {format_number(float(finite.max()))}"
+    else:
+        span = "undefined (the weights overflowed)"
+    return (
+        f"Output of {label} at each point of the input plane after {update:,} updates: {span}."
+        " Grey markers are the data rows."
+    )
+
+
+def gradient_flow_alt(norms: np.ndarray | None, update: int) -> str:
+    """Text for gradient_flow_figure: each layer's norm at `update` (norms (n_layers,))."""
+    if norms is None or len(norms) == 0:
+        return "Gradient norm of each layer's weights, on a log scale; no update made yet."
+    values = "; ".join(
+        f"layer {layer + 1}: {format_number(float(norm))}" for layer, norm in enumerate(norms)
+    )
+    return f"Gradient norm of each layer's weights on a log scale. At update {update:,}: {values}."
+
+
+def distributions_alt(
+    weights: Sequence[np.ndarray], gradients: Sequence[np.ndarray], update: int
+) -> str:
+    """Text for distributions_figure: the spread of weights and of gradients."""
+
+    def span(arrays: Sequence[np.ndarray]) -> str:
+        values = np.concatenate([np.asarray(a, dtype=float).ravel() for a in arrays])
+        values = values[np.isfinite(values)]
+        if values.size == 0:
+            return "undefined"
+        return f"{format_number(float(values.min()))} to {format_number(float(values.max()))}"
+
+    return (
+        f"Histograms per layer after {update:,} updates: weights (top row) range from"
+        f" {span(weights)}; gradients on all training rows (bottom row) from {span(gradients)}."
+    )
