@@ -12,12 +12,16 @@ from streamlit.testing.v1 import AppTest
 from engine.datasets import GENERATORS
 from engine.lab import (
     build_run,
+    full_batch_gradients,
+    neuron_grid,
+    norms_at,
     output_grid,
     plane_grid,
     snapshot_at,
 )
 from engine.optimizers import OPTIMIZERS
 from engine.train import network_at
+from viz import training_charts as charts
 from viz.format import format_number
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
@@ -371,3 +375,59 @@ def test_coming_back_to_the_page_does_not_resume_training(lab):
     assert lab.session_state["lab_playing"] is False
     assert _run(lab).trainer.updates == updates  # the trained run is kept, not retrained
     assert updates > 0
+
+
+def _elements(node):
+    """Every element under `node`, in page order (blocks are walked, not returned)."""
+    children = getattr(node, "children", None)
+    if children is None:
+        yield node
+        return
+    for child in children.values():
+        yield from _elements(child)
+
+
+def test_every_chart_has_a_text_alternative_from_the_shown_state(lab):
+    lab.button(key="lab_epoch").click().run()
+    run, history, net = _run(lab), _run(lab).history, _run(lab).net
+    n = run.trainer.updates
+    types = [element.type for element in _elements(lab.main)]
+    charts_at = [i for i, kind in enumerate(types) if kind == "plotly_chart"]
+    assert len(charts_at) == 6
+    for i in charts_at:  # the text alternative is the caption right under its chart
+        assert types[i + 1] == "caption"
+    captions = [c.value for c in lab.caption]
+    loss_text = next(c for c in captions if c.startswith("Train loss"))
+    assert format_number(history.train_loss[n]) in loss_text
+    assert format_number(history.test_loss[n]) in loss_text
+    assert f"after {n:,} updates" in loss_text
+    assert f"{format_number(100 * history.test_accuracy[n])}%" in loss_text
+    expected = {
+        "prediction": charts.boundary_alt(
+            ("class 0", "class 1"), float(history.train_accuracy[n]), n
+        ),
+        "network": charts.network_alt(net.layer_sizes, net.weights, n),
+        "neuron": charts.neuron_alt(
+            "hidden layer 1, unit 1", neuron_grid(net, plane_grid(run.split), 1, 0), n
+        ),
+        "gradients": charts.gradient_flow_alt(norms_at(history, n), n),
+        "distributions": charts.distributions_alt(
+            net.weights, full_batch_gradients(net, run.split, run.trainer.config.l2), n
+        ),
+    }
+    for name, text in expected.items():
+        assert text in captions, name
+
+
+def test_loss_chart_has_a_fixed_update_axis_and_presenter_sizing_applies_once(lab):
+    run = _run(lab)
+    loss = _chart(lab, "lab_chart_loss")["layout"]
+    assert loss["xaxis"]["range"] == [0, run.trainer.total_updates]
+    assert loss["xaxis"]["automargin"] is False
+    assert _chart(lab, "lab_chart_prediction")["layout"]["height"] == 420
+    lab.toggle(key="presenter").set_value(True).run()
+    assert not lab.exception
+    for name in ("prediction", "network", "gradients", "distributions"):
+        layout = _chart(lab, f"lab_chart_{name}")["layout"]
+        assert layout["height"] == int(420 * 1.25), name  # enlarged once, not twice
+        assert layout["font"]["size"] == 20, name
