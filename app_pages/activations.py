@@ -3,7 +3,7 @@ vanishing-gradient demonstration (products of f' through 1 to 10 layers)."""
 
 import streamlit as st
 
-from app_pages.common import error_boundary
+from app_pages.common import chart, error_boundary
 from app_pages.learn_state import figure_size
 from engine.activation_study import (
     MAX_CHAIN_LAYERS,
@@ -15,7 +15,13 @@ from engine.activation_study import (
 )
 from engine.activations import ACTIVATIONS, HIDDEN_ACTIVATIONS
 from viz.format import format_number
-from viz.learn_charts import activation_figure, vanishing_gradient_figure
+from viz.learn_charts import (
+    SERIES_DASHES,
+    SERIES_SYMBOLS,
+    Z_RANGE,
+    activation_figure,
+    vanishing_gradient_figure,
+)
 
 NOTES = {
     "sigmoid": "Squashes any z into (0, 1), so it reads as a probability. Its slope is at most"
@@ -32,6 +38,31 @@ NOTES = {
     " linear units is just one linear function, however many layers it has.",
 }
 
+LINE_WORDS = {"solid": "solid", "dash": "dashed", "dot": "dotted", "dashdot": "dash-dot"}
+SYMBOL_WORDS = {"circle": "circles", "square": "squares", "diamond": "diamonds"}
+
+
+def chart_size(height: int) -> dict[str, int]:
+    """Figure size for `chart()`: it enlarges the height itself in presenter mode."""
+    return {"height": height, "font_size": figure_size(height)["font_size"]}
+
+
+def vanishing_alt(chains, n_layers: int) -> str:
+    """Text alternative of the vanishing-gradient chart, from the products shown."""
+    parts = []
+    for index, (key, chain) in enumerate(chains.items()):
+        line = LINE_WORDS.get(SERIES_DASHES[index % len(SERIES_DASHES)], "")
+        marks = SYMBOL_WORDS.get(SERIES_SYMBOLS[index % len(SERIES_SYMBOLS)], "markers")
+        parts.append(
+            f"{ACTIVATIONS[key].label} ({line} line, {marks}) ends at"
+            f" {format_number(chain.product[-1])}"
+        )
+    return (
+        f"Product of f′(z) through 1 to {n_layers} layer(s), log scale: {'; '.join(parts)}."
+        " A product of exactly 0 cannot be drawn on a log scale and is named in the legend."
+    )
+
+
 st.title("Activation functions")
 st.write(
     "Each neuron computes z = w·a + b and passes it through an activation function f. In the"
@@ -40,7 +71,7 @@ st.write(
 )
 
 with error_boundary("the activation function plot"):
-    controls, chart = st.columns([1, 2], gap="large")
+    controls, chart_area = st.columns([1, 2], gap="large")
     with controls:
         name = st.selectbox(
             "Activation",
@@ -66,9 +97,13 @@ with error_boundary("the activation function plot"):
         left.metric(f"f({format_number(z)})", format_number(f_z))
         right.metric(f"f′({format_number(z)})", format_number(df_z))
         st.caption(NOTES[name])
-    with chart:
-        st.plotly_chart(
-            activation_figure(name, z, **figure_size(400)),
+    with chart_area:
+        chart(
+            activation_figure(name, z, **chart_size(400)),
+            f"{activation.label} f(z) (solid line) and its derivative f′(z) (dashed line) for z"
+            f" from {format_number(Z_RANGE[0])} to {format_number(Z_RANGE[1])}; at z ="
+            f" {format_number(z)} a circle marks f = {format_number(f_z)} and a diamond marks"
+            f" f′ = {format_number(df_z)}.",
             key="activations_chart",
             config={"displayModeBar": False},
         )
@@ -100,7 +135,7 @@ st.write(
     " while its units are active."
 )
 with error_boundary("the vanishing-gradient chart"):
-    controls, chart = st.columns([1, 2], gap="large")
+    controls, chart_area = st.columns([1, 2], gap="large")
     with controls:
         n_layers = st.slider(
             "Layers",
@@ -128,9 +163,10 @@ with error_boundary("the vanishing-gradient chart"):
                 f"{ACTIVATIONS[key].label}: product through {n_layers} layer(s)",
                 format_number(chains[key].product[-1]),
             )
-    with chart:
-        st.plotly_chart(
-            vanishing_gradient_figure(chains, **figure_size(420)),
+    with chart_area:
+        chart(
+            vanishing_gradient_figure(chains, **chart_size(420)),
+            vanishing_alt(chains, n_layers),
             key="activations_vanishing_chart",
             config={"displayModeBar": False},
         )

@@ -3,12 +3,18 @@ elementary operation per node, with the backward pass stepped node by node."""
 
 import streamlit as st
 
-from app_pages.common import error_boundary
+from app_pages.common import chart, error_boundary
 from app_pages.learn_state import figure_size, last_valid
 from engine.activations import ACTIVATIONS, HIDDEN_ACTIVATIONS
 from engine.compgraph import GRAPH_LOSSES, GraphSettings, build_graph, reference_gradients
 from engine.losses import LOSSES
-from viz.compgraph_figure import graph_figure, node_rows, reference_table, step_explanation
+from viz.compgraph_figure import (
+    graph_alt,
+    graph_figure,
+    node_rows,
+    reference_table,
+    step_explanation,
+)
 
 STEP = "chain_rule_step"
 SCALARS = {  # field: (label, default, help)
@@ -127,8 +133,11 @@ with error_boundary("the computational graph"):
         help="0: only the forward pass. Each step processes one node, right to left.",
     )
 
-    st.plotly_chart(
-        graph_figure(graph, n_steps, **figure_size(440)),
+    chart(
+        graph_figure(
+            graph, n_steps, height=440, font_size=figure_size(440)["font_size"]
+        ),  # chart() enlarges the height in presenter mode
+        graph_alt(graph, n_steps),
         key="chain_rule_graph_chart",
         config={"displayModeBar": False},
     )
@@ -136,10 +145,11 @@ with error_boundary("the computational graph"):
     explanation.markdown(step_explanation(graph, n_steps))
     table.dataframe(node_rows(graph, n_steps), hide_index=True, width="stretch")
     st.caption(
-        f"Loss: {LOSSES[graph.loss_name].label}. Blue text is each node's value, orange its"
-        " gradient ∂L/∂node ('?' until the backward pass reaches it). The highlighted node is"
-        " being processed; the highlighted edges carry its gradient back, each labelled with"
-        " the local derivative it is multiplied by. Keyboard: ← and → step."
+        f"Loss: {LOSSES[graph.loss_name].label}. The text above each node is its value, the"
+        " text below it ('grad …') its gradient ∂L/∂node ('?' until the backward pass reaches"
+        " it). The node being processed is marked ▶ and has the thickest border; the nodes it"
+        " sends its gradient to are marked ◀; the thick edges carry that gradient back, each"
+        " labelled with the local derivative it is multiplied by. Keyboard: ← and → step."
     )
     if n_steps == graph.n_steps:
         st.markdown("**Check.** The same gradients computed two other ways:")

@@ -3,7 +3,7 @@ gradient-descent path of a one-neuron model over its loss surface."""
 
 import streamlit as st
 
-from app_pages.common import error_boundary
+from app_pages.common import chart, error_boundary
 from app_pages.learn_state import figure_size, last_valid
 from engine import limits
 from engine.activations import ACTIVATIONS
@@ -19,7 +19,7 @@ from engine.descent import (
     loss_surface,
 )
 from viz.format import format_number
-from viz.learn_charts import descent_contour_figure, learning_rate_figure
+from viz.learn_charts import SERIES_DASHES, descent_contour_figure, learning_rate_figure
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
@@ -31,6 +31,59 @@ def cached_runs(rates: tuple[float, ...], epochs: int):
 @st.cache_data(max_entries=8, show_spinner=False)
 def cached_surface(activation: str):
     return loss_surface(activation)
+
+
+def chart_size(height: int) -> dict[str, int]:
+    """Figure size for `chart()`: it enlarges the height itself in presenter mode."""
+    return {"height": height, "font_size": figure_size(height)["font_size"]}
+
+
+LINE_STYLE_WORDS = {
+    "solid": "solid line",
+    "dash": "dashed line",
+    "dot": "dotted line",
+    "dashdot": "dash-dot line",
+    "longdash": "long-dashed line",
+    "longdashdot": "long-dash-dot line",
+}
+
+
+def _rates_text(values: list[str]) -> str:
+    return values[0] if len(values) == 1 else ", ".join(values[:-1]) + " and " + values[-1]
+
+
+def curves_alt(runs) -> str:
+    """Text alternative of the learning-rate chart, from the runs shown."""
+    rates = _rates_text([format_number(run.learning_rate) for run in runs])
+    outcomes = []
+    for index, run in enumerate(runs):
+        rate = format_number(run.learning_rate)
+        style = LINE_STYLE_WORDS.get(SERIES_DASHES[index % len(SERIES_DASHES)], "line")
+        if run.diverged_at is not None:
+            outcomes.append(f"η = {rate} ({style}) diverges at update {run.diverged_at}")
+        else:
+            outcomes.append(f"η = {rate} ({style}) ends at loss {format_number(run.final_loss)}")
+    return (
+        f"Training loss (log scale) against update for learning rates {rates}:"
+        f" {'; '.join(outcomes)}."
+    )
+
+
+def path_alt(path, optimum) -> str:
+    """Text alternative of the loss-surface chart, from the descent path shown."""
+    n_steps = path.w.size - 1
+    end = (
+        f"it diverged after {n_steps} step(s)"
+        if path.diverged
+        else f"after {n_steps} step(s) it is at w = {format_number(path.w[-1])},"
+        f" b = {format_number(path.b[-1])} with loss {format_number(path.loss[-1])}"
+    )
+    return (
+        "Contour map of the loss over weight w (across) and bias b (up), darker where the loss is"
+        f" lower, with the minimum at w = {format_number(optimum[0])}, b ="
+        f" {format_number(optimum[1])} marked by a star. The descent path starts at w ="
+        f" {format_number(path.w[0])}, b = {format_number(path.b[0])} (a ring); {end}."
+    )
 
 
 st.title("The learning rate")
@@ -82,8 +135,9 @@ with error_boundary("the learning-rate comparison"):
         if tuple(run.learning_rate for run in runs) == DEFAULT_LEARNING_RATES
         else None
     )
-    st.plotly_chart(
-        learning_rate_figure(runs, labels, **figure_size(420)),
+    chart(
+        learning_rate_figure(runs, labels, **chart_size(420)),
+        curves_alt(runs),
         key="learning_rate_curves",
         config={"displayModeBar": False},
     )
@@ -109,7 +163,7 @@ st.write(
     " from where it stands, across the contour lines."
 )
 with error_boundary("the loss surface"):
-    controls, chart = st.columns([1, 2], gap="large")
+    controls, chart_area = st.columns([1, 2], gap="large")
     with controls:
         activation = st.selectbox(
             "Activation f",
@@ -147,12 +201,13 @@ with error_boundary("the loss surface"):
                 f"The path diverged after {path.w.size - 1} step(s): each step overshoots further"
                 " than the last. Lower the learning rate."
             )
-    with chart:
+    with chart_area:
         activation_used = activation if activation in NEURON_ACTIVATIONS else "linear"
-        st.plotly_chart(
+        chart(
             descent_contour_figure(
-                cached_surface(activation_used), path, NEURON_OPTIMUM, **figure_size(520)
+                cached_surface(activation_used), path, NEURON_OPTIMUM, **chart_size(520)
             ),
+            path_alt(path, NEURON_OPTIMUM),
             key="learning_rate_contour",
             config={"displayModeBar": False},
         )

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from app_pages.common import error_boundary, presenter_figure, presenter_mode
+from app_pages.common import chart, error_boundary, presenter_mode
 from engine import export, limits, stepper
 from engine.activations import HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS
 from engine.init import INITIALISERS
@@ -501,10 +501,13 @@ def _history(state):
     if len(state.history) < 2:
         st.caption("The loss after each completed training step appears here.")
     figure = loss_history_figure(state.history, height=220)
-    st.plotly_chart(presenter_figure(figure), key="step_history_chart")
-    st.caption(
-        f"Loss now: {format_number(state.history[-1][1])} after {state.step} step(s)."
-        " 'Undo step' goes back to the weights before the last update."
+    (first_step, first), (_, now) = state.history[0], state.history[-1]
+    chart(
+        figure,
+        f"Loss after each training step: {format_number(first)} at step {first_step},"
+        f" {format_number(now)} now after {state.step} step(s)."
+        " 'Undo step' goes back to the weights before the last update.",
+        key="step_history_chart",
     )
 
 
@@ -639,21 +642,22 @@ def main() -> None:
             height=max(GRAPH_HEIGHT, 28 * max(layer_sizes) + 80),
             selected=weight,
         )
-        event = st.plotly_chart(
-            presenter_figure(fig), key="step_graph", on_select="rerun",
-            selection_mode="points", config={"displaylogo": False},
-        )  # fmt: skip
-        _sync_click(event, layer_sizes)
-        weight = _current_weight(layer_sizes)
         shown = "delta" if phase.kind == BACKWARD else "a"
         edges = {FORWARD: "w", LOSS: "w", BACKWARD: "dL/dw", UPDATE: "new w"}[phase.kind]
         sample_note = f" of example {sample_row + 1}" if n_rows > 1 else ""
-        st.caption(
-            f"{scenario.description} Nodes show {shown}{sample_note}; edges show {edges}"
-            " (width: size; colour and line style: sign, solid blue positive, dashed red"
+        sizes_text = "-".join(str(size) for size in layer_sizes)
+        event = chart(
+            fig,
+            f"Network graph of the {sizes_text} network, phase '{phase.title}'."
+            f" {scenario.description} Nodes show {shown}{sample_note}; edges show {edges}"
+            " (width: size; line style and colour: sign, solid blue positive, dashed red"
             " negative); small squares are biases. Hover for exact values; click an edge's"
-            " marker to inspect it."
-        )
+            " marker to inspect it.",
+            key="step_graph", on_select="rerun", selection_mode="points",
+            config={"displaylogo": False},
+        )  # fmt: skip
+        _sync_click(event, layer_sizes)
+        weight = _current_weight(layer_sizes)
         if batch:
             st.info(
                 f"Batch mode: all {n_rows} examples go through the network together. The loss"

@@ -11,6 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from engine import Network
 from engine.activation_study import evaluate
+from engine.descent import DEFAULT_LEARNING_RATES, compare_learning_rates
 from engine.practice import generate_exercise
 from engine.presets import textbook_222
 from viz.format import format_number
@@ -306,3 +307,80 @@ def test_tampered_links_fall_back_to_defaults_without_a_traceback(page, params):
     at = open_with_params(page, params)
     assert not at.exception
     assert not at.error
+
+
+# --- accessibility: every chart has a text alternative ------------------------------------
+
+
+def elements_in_order(at: AppTest) -> list:
+    """The page's main-area elements in the order they are drawn (depth first)."""
+    found = []
+
+    def walk(node) -> None:
+        children = getattr(node, "children", None)
+        if children is None:
+            found.append(node)
+            return
+        for index in sorted(children):
+            walk(children[index])
+
+    walk(at.main)
+    return found
+
+
+def chart_captions(at: AppTest) -> list[str]:
+    """The caption right after each Plotly chart ('' when a chart has none)."""
+    elements = elements_in_order(at)
+    captions = []
+    for index, element in enumerate(elements):
+        if element.type == "plotly_chart":
+            following = elements[index + 1] if index + 1 < len(elements) else None
+            is_caption = following is not None and following.type == "caption"
+            captions.append(following.value if is_caption else "")
+    return captions
+
+
+CHARTS_PER_PAGE = {
+    "app_pages/home.py": 0,
+    "app_pages/activations.py": 2,
+    "app_pages/chain_rule.py": 1,
+    "app_pages/learning_rate.py": 2,
+    "app_pages/worked_example.py": 0,
+    "app_pages/practice.py": 0,
+}
+
+
+@pytest.mark.parametrize("page", LEARN_PAGES)
+def test_every_chart_is_followed_by_a_text_alternative(page):
+    at = open_page(page)
+    captions = chart_captions(at)
+    assert len(captions) == len(at.get("plotly_chart")) == CHARTS_PER_PAGE[page]
+    for caption in captions:
+        assert len(caption) > 40, caption  # a sentence, not an empty or one-word caption
+
+
+def test_learning_rate_alt_text_names_every_rate_and_the_divergence():
+    at = open_page("app_pages/learning_rate.py")
+    runs = compare_learning_rates(DEFAULT_LEARNING_RATES, 150)
+    curves_alt = chart_captions(at)[0]
+    for run in runs:
+        assert f"η = {format_number(run.learning_rate)}" in curves_alt
+        if run.diverged_at is not None:
+            assert f"diverges at update {run.diverged_at}" in curves_alt
+        else:
+            assert format_number(run.final_loss) in curves_alt
+    assert any(run.diverged_at is not None for run in runs)  # the default shows a divergence
+
+
+def test_activation_alt_text_follows_the_slider():
+    at = open_page("app_pages/activations.py")
+    at.slider(key="activations_z").set_value(2.0).run()
+    f_z, df_z = evaluate("sigmoid", 2.0)
+    alt = chart_captions(at)[0]
+    assert f"f = {format_number(f_z)}" in alt and f"f′ = {format_number(df_z)}" in alt
+
+
+def test_chain_rule_alt_text_follows_the_step():
+    at = open_page("app_pages/chain_rule.py")
+    at.slider(key="chain_rule_step").set_value(2).run()
+    assert "after 2 of 7 backward steps" in chart_captions(at)[0]

@@ -7,6 +7,8 @@ from engine import Network
 from engine.activation_study import compare_activations, evaluate
 from engine.compgraph import GraphSettings, build_graph, reference_gradients
 from engine.descent import (
+    DEFAULT_LEARNING_RATES,
+    LEARNING_RATE_LABELS,
     NEURON_OPTIMUM,
     LearningRateRun,
     compare_learning_rates,
@@ -15,7 +17,13 @@ from engine.descent import (
 )
 from engine.practice import EXERCISE_KINDS, generate_exercise
 from engine.presets import textbook_222
-from viz.compgraph_figure import graph_figure, node_rows, reference_table, step_explanation
+from viz.compgraph_figure import (
+    graph_alt,
+    graph_figure,
+    node_rows,
+    reference_table,
+    step_explanation,
+)
 from viz.format import format_number
 from viz.learn_charts import (
     activation_figure,
@@ -162,3 +170,63 @@ def test_reference_table_lists_each_parameter_three_ways():
     assert [row["parameter"] for row in rows] == ["w", "b₁", "b₂"]
     assert rows[0]["this graph"] == format_number(graph.gradients["w"])
     assert all(row["engine backprop"] == row["this graph"] for row in rows)
+
+
+# --- colour is never the only difference between series ----------------------------------
+
+
+def _pairwise_distinct(values) -> bool:
+    values = list(values)
+    return len(set(values)) == len(values)
+
+
+def test_learning_rate_curves_differ_by_dash_not_only_colour():
+    runs = compare_learning_rates(DEFAULT_LEARNING_RATES, epochs=20)
+    fig = learning_rate_figure(runs, LEARNING_RATE_LABELS)
+    curves = [t for t in fig.data if t.mode == "lines"]
+    assert len(curves) == len(DEFAULT_LEARNING_RATES) == 4
+    assert _pairwise_distinct((c.line.dash or "solid") for c in curves)
+    assert _pairwise_distinct(c.line.color for c in curves)
+    for curve, run in zip(curves, runs, strict=True):  # the legend names each rate
+        assert curve.name.startswith(f"η = {format_number(run.learning_rate)}")
+
+
+def test_vanishing_lines_differ_by_dash_and_symbol_not_only_colour():
+    chains = compare_activations(n_layers=6, x=1.0, w=1.0)
+    fig = vanishing_gradient_figure(chains)
+    assert len(fig.data) == len(chains) >= 3
+    assert _pairwise_distinct((t.line.dash or "solid") for t in fig.data)
+    assert _pairwise_distinct((t.marker.symbol or "circle") for t in fig.data)
+
+
+@pytest.mark.parametrize("name", ["sigmoid", "relu"])
+def test_activation_f_and_fprime_differ_by_dash_and_their_markers_by_symbol(name):
+    f_curve, df_curve, marker = activation_figure(name, 0.5).data
+    assert (f_curve.line.dash or "solid") != (df_curve.line.dash or "solid")
+    symbols = list(marker.marker.symbol)
+    assert len(symbols) == 2 and symbols[0] != symbols[1]
+
+
+def test_graph_marks_the_processed_and_receiving_nodes_by_text_not_only_colour():
+    graph = build_graph(GraphSettings())
+    step = graph.steps[2]
+    fig = graph_figure(graph, 3)
+    ids = [node.id for node in graph.nodes]
+    values = fig.data[3].text
+    assert values[ids.index(step.node)].startswith("▶ ")
+    for contribution in step.contributions:
+        assert values[ids.index(contribution.parent)].startswith("◀ ")
+    marked = {step.node} | {c.parent for c in step.contributions}
+    assert all(not values[i].startswith(("▶", "◀")) for i, n in enumerate(ids) if n not in marked)
+
+
+def test_graph_alt_text_describes_the_step_with_the_engines_numbers():
+    graph = build_graph(GraphSettings())
+    step = graph.steps[2]
+    alt = graph_alt(graph, 3)
+    assert f"after 3 of {graph.n_steps} backward steps" in alt
+    assert f"gradient {format_number(step.upstream)}" in alt
+    for contribution in step.contributions:
+        assert f"×{format_number(contribution.local_grad)}" in alt
+    assert format_number(graph.loss) in alt
+    assert "Only ∂L/∂L = 1 is known" in graph_alt(graph, 0)

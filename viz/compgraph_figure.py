@@ -146,7 +146,9 @@ def graph_figure(
             borders.append("#555555")
         fills.append(OP_COLORS[node.op])
         sizes.append(48 if node.is_leaf else 54)
-        values.append(f"{node_caption(node, graph.tied)} = {format_number(node.value)}")
+        # Not only colour: the node being processed is marked ▶, its receiving inputs ◀.
+        cue = "▶ " if is_current else ("◀ " if node.id in receiving else "")
+        values.append(f"{cue}{node_caption(node, graph.tied)} = {format_number(node.value)}")
         if node.op == "target":
             grad_text.append("constant")
         elif grad is None:
@@ -154,7 +156,9 @@ def graph_figure(
         else:
             grad_text.append(f"grad {format_number(grad)}")
         hovers.append(_hover(node, grad, graph.tied))
-    widths = [5 if color != "#555555" else 1.5 for color in borders]
+    widths = [
+        6 if color == ACTIVE_COLOR else 4 if color == RECEIVE_COLOR else 1.5 for color in borders
+    ]
 
     traces = [
         {
@@ -234,6 +238,30 @@ def graph_figure(
                 for x, y, text in zip(mid_x, mid_y, mid_text, strict=True)
             ],
         },
+    )
+
+
+def graph_alt(graph: ChainGraph, n_steps: int) -> str:
+    """A text alternative of `graph_figure(graph, n_steps)`: what the chart shows, in words."""
+    n_steps = max(0, min(int(n_steps), graph.n_steps))
+    grads = graph.gradients_after(n_steps)
+    known = [node_caption(node, graph.tied) for node in graph.nodes if grads[node.id] is not None]
+    head = (
+        f"Computational graph of {len(graph.nodes)} nodes from the inputs (left) to the loss L ="
+        f" {format_number(graph.loss)} (right), after {n_steps} of {graph.n_steps} backward"
+        " steps. Above each node its value, below it its gradient ('grad ?' until it arrives)."
+    )
+    if not n_steps:
+        return head + " Only ∂L/∂L = 1 is known so far."
+    step = graph.steps[n_steps - 1]
+    sends = ", ".join(
+        f"{node_caption(graph.node(c.parent), graph.tied)} (×{format_number(c.local_grad)})"
+        for c in step.contributions
+    )
+    return (
+        f"{head} Now processing {node_caption(graph.node(step.node), graph.tied)} (marked ▶),"
+        f" which sends its gradient {format_number(step.upstream)} to {sends} (marked ◀)."
+        f" Gradients known: {', '.join(known)}."
     )
 
 

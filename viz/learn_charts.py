@@ -18,6 +18,9 @@ from viz.format import format_number
 F_COLOR = "#0072B2"  # f(z)
 DF_COLOR = "#D55E00"  # f'(z)
 SERIES_COLORS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00")
+# Colour is never the only difference between series: each also gets its own dash and marker.
+SERIES_DASHES = ("solid", "dash", "dot", "dashdot", "longdash", "longdashdot")
+SERIES_SYMBOLS = ("circle", "square", "diamond", "triangle-up", "x", "star")
 PATH_COLOR = "#D55E00"
 Z_RANGE = (-6.0, 6.0)  # z axis of the activation plots
 CURVE_POINTS = 241
@@ -70,6 +73,7 @@ def activation_figure(
             "marker": {
                 "size": 12,
                 "color": [F_COLOR, DF_COLOR],
+                "symbol": ["circle", "diamond"],
                 "line": {"width": 2, "color": "white"},
             },
             "text": [
@@ -130,7 +134,12 @@ def vanishing_gradient_figure(
                 "y": chain.product[positive],
                 "mode": "lines+markers",
                 "name": label,
-                "line": {"color": SERIES_COLORS[index % len(SERIES_COLORS)], "width": 3},
+                "line": {
+                    "color": SERIES_COLORS[index % len(SERIES_COLORS)],
+                    "width": 3,
+                    "dash": SERIES_DASHES[index % len(SERIES_DASHES)],
+                },
+                "marker": {"symbol": SERIES_SYMBOLS[index % len(SERIES_SYMBOLS)], "size": 9},
                 "hovertemplate": "%{x} layer(s): %{y:.3e}<extra>" + label + "</extra>",
             }
         )
@@ -163,7 +172,8 @@ def learning_rate_figure(
 ) -> go.Figure:
     """Training-loss curves of several learning rates on one log-scale chart.
 
-    A diverged run ends with a cross at its last finite loss.
+    Each curve has its own colour and line dash (colour is never the only cue), and its legend
+    entry names the rate. A diverged run ends with a cross at its last finite loss.
     """
     traces = []
     ceiling = 0.0
@@ -183,7 +193,11 @@ def learning_rate_figure(
                 "y": run.loss[keep],
                 "mode": "lines",
                 "name": name,
-                "line": {"color": color, "width": 3},
+                "line": {
+                    "color": color,
+                    "width": 3,
+                    "dash": SERIES_DASHES[index % len(SERIES_DASHES)],
+                },
                 "hovertemplate": "update %{x}: loss %{y:.4g}<extra>" + name + "</extra>",
             }
         )
