@@ -7,7 +7,8 @@ PORT ?= 8501
 .PHONY: run test lint bench system-deps
 
 run: $(VENV)/.app-installed
-	$(PY) -m streamlit run app.py --server.port $(PORT) --server.address 0.0.0.0
+	MALLOC_MMAP_THRESHOLD_=8388608 MALLOC_TRIM_THRESHOLD_=67108864 \
+		$(PY) -m streamlit run app.py --server.port $(PORT) --server.address 0.0.0.0
 
 test: $(VENV)/.dev-installed system-deps
 	$(PY) -m ruff check .

@@ -37,7 +37,7 @@ AFFINITY_COOKIE = "bpl_affinity"
 
 
 def production_env() -> dict[str, str]:
-    """The STREAMLIT_* settings of deploy/production.env as a dict (comments skipped)."""
+    """The settings of deploy/production.env (STREAMLIT_* and glibc MALLOC_*) as a dict."""
     settings = {}
     for line in PRODUCTION_ENV_FILE.read_text().splitlines():
         line = line.strip()

@@ -143,7 +143,7 @@ def test_shipped_nginx_conf_is_what_the_generator_writes():
 def test_dockerfile_sets_the_production_settings_and_a_healthcheck():
     dockerfile = (PROJECT_ROOT / "deploy" / "Dockerfile").read_text()
     env_block = re.search(r"^ENV (?:.*\\\n)*.*$", dockerfile, re.MULTILINE).group(0)
-    env_lines = dict(re.findall(r"(STREAMLIT_[A-Z_]+)=(\S+)", env_block))
+    env_lines = dict(re.findall(r"((?:STREAMLIT|MALLOC)_[A-Z_]+)=(\S+)", env_block))
     assert env_lines == production_env()
     assert re.search(r"^HEALTHCHECK .*\n.*/_stcore/health", dockerfile, re.MULTILINE)
     settings = production_env()
