@@ -31,7 +31,12 @@ def test_play_trains_and_pause_stops_with_lower_loss(page, app_url, shot_dir):
 
     page.get_by_role("button", name=re.compile("Play")).click()
     page.get_by_role("button", name=re.compile("Pause")).wait_for()
-    page.wait_for_timeout(3000)  # about 15 redraws while playing
+    # While playing, the heavy views follow too (about once a second), not only the counter.
+    network_title = page.get_by_text(re.compile(r"Network after update [0-9,]+"))
+    page.wait_for_timeout(1500)
+    first = network_title.inner_text()
+    page.wait_for_timeout(1500)
+    assert network_title.inner_text() != first
     page.get_by_role("button", name=re.compile("Pause")).click()
     page.get_by_role("button", name=re.compile("Play")).wait_for()
     wait_for_app(page)
@@ -44,6 +49,11 @@ def test_play_trains_and_pause_stops_with_lower_loss(page, app_url, shot_dir):
     page.wait_for_timeout(1000)
     assert _number(_metric(page, "Updates")) == updates
     assert_no_exception(page)
+    # Every chart has a text alternative under it, stating the shown values.
+    captions = page.locator('[data-testid="stCaptionContainer"]')
+    texts = [captions.nth(i).inner_text() for i in range(captions.count())]
+    assert any(t.startswith("Train loss") and f"after {updates:,.0f} updates" in t for t in texts)
+    assert sum("after" in t and "updates" in t for t in texts) >= 5
     page.screenshot(path=str(shot_dir / "training_lab_paused.png"))
     # Streamlit scrolls inside the app, so a tall window is how one picture shows every view.
     page.set_viewport_size({"width": 1280, "height": 2600})
