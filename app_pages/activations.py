@@ -3,8 +3,7 @@ vanishing-gradient demonstration (products of f' through 1 to 10 layers)."""
 
 import streamlit as st
 
-from app_pages.common import chart, error_boundary
-from app_pages.learn_state import figure_size
+from app_pages.common import chart, chart_size, error_boundary
 from engine.activation_study import (
     MAX_CHAIN_LAYERS,
     SOFTMAX_EXAMPLE_Z,
@@ -40,11 +39,6 @@ NOTES = {
 
 LINE_WORDS = {"solid": "solid", "dash": "dashed", "dot": "dotted", "dashdot": "dash-dot"}
 SYMBOL_WORDS = {"circle": "circles", "square": "squares", "diamond": "diamonds"}
-
-
-def chart_size(height: int) -> dict[str, int]:
-    """Figure size for `chart()`: it enlarges the height itself in presenter mode."""
-    return {"height": height, "font_size": figure_size(height)["font_size"]}
 
 
 def vanishing_alt(chains, n_layers: int) -> str:

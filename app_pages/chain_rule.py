@@ -3,8 +3,7 @@ elementary operation per node, with the backward pass stepped node by node."""
 
 import streamlit as st
 
-from app_pages.common import chart, error_boundary
-from app_pages.learn_state import figure_size, last_valid
+from app_pages.common import chart, chart_size, error_boundary, last_valid
 from engine.activations import ACTIVATIONS, HIDDEN_ACTIVATIONS
 from engine.compgraph import GRAPH_LOSSES, GraphSettings, build_graph, reference_gradients
 from engine.losses import LOSSES
@@ -135,7 +134,7 @@ with error_boundary("the computational graph"):
 
     chart(
         graph_figure(
-            graph, n_steps, height=440, font_size=figure_size(440)["font_size"]
+            graph, n_steps, **chart_size(440)
         ),  # chart() enlarges the height in presenter mode
         graph_alt(graph, n_steps),
         key="chain_rule_graph_chart",

@@ -2,9 +2,9 @@
 
 import logging
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlencode
 
 # Every page imports this module, so every page has pandas fully imported before Plotly looks
@@ -252,3 +252,35 @@ def chart(fig: Any, alt: str, **kwargs: Any) -> Any:
     result = st.plotly_chart(presenter_figure(fig), **kwargs)
     st.caption(alt)
     return result
+
+
+T = TypeVar("T")
+
+
+def last_valid(key: str, build: Callable[[], T], fallback: Callable[[], T]) -> T:
+    """`build()`, remembered under `key`; if it raises ValueError, show the message and return
+    the last value that was valid (or `fallback()` when there was none yet)."""
+    try:
+        value = build()
+    except ValueError as error:
+        st.error(f"{error} The last valid values are shown instead.", icon=":material/error:")
+        if key in st.session_state:
+            return st.session_state[key]
+        return fallback()
+    st.session_state[key] = value
+    return value
+
+
+NORMAL_FONT_SIZE = 14  # Plotly font size (px) outside presenter mode
+
+
+def chart_size(height: int) -> dict[str, int]:
+    """Keyword arguments `height` and `font_size` for a viz builder whose figure goes to `chart`.
+
+    The font is the presenter font in presenter mode; the height stays as given, because
+    `chart` multiplies it by PRESENTER_HEIGHT_FACTOR once.
+    """
+    return {
+        "height": height,
+        "font_size": PRESENTER_FONT_SIZE if presenter_mode() else NORMAL_FONT_SIZE,
+    }

@@ -3,8 +3,7 @@ gradient-descent path of a one-neuron model over its loss surface."""
 
 import streamlit as st
 
-from app_pages.common import chart, error_boundary
-from app_pages.learn_state import figure_size, last_valid
+from app_pages.common import chart, chart_size, error_boundary, last_valid
 from engine import limits
 from engine.activations import ACTIVATIONS
 from engine.descent import (
@@ -31,11 +30,6 @@ def cached_runs(rates: tuple[float, ...], epochs: int):
 @st.cache_data(max_entries=8, show_spinner=False)
 def cached_surface(activation: str):
     return loss_surface(activation)
-
-
-def chart_size(height: int) -> dict[str, int]:
-    """Figure size for `chart()`: it enlarges the height itself in presenter mode."""
-    return {"height": height, "font_size": figure_size(height)["font_size"]}
 
 
 LINE_STYLE_WORDS = {

@@ -5,8 +5,7 @@ import secrets
 
 import streamlit as st
 
-from app_pages.common import error_boundary
-from app_pages.learn_state import last_valid
+from app_pages.common import error_boundary, last_valid
 from engine import limits
 from engine.flashcards import load_flashcards, topics
 from engine.practice import (

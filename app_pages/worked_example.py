@@ -3,8 +3,7 @@ textbook would, with every number recomputed from the engine's trace when an inp
 
 import streamlit as st
 
-from app_pages.common import error_boundary
-from app_pages.learn_state import last_valid
+from app_pages.common import error_boundary, last_valid
 from engine import Network, StepTrace, limits
 from engine.presets import textbook_222
 from viz.format import format_number
