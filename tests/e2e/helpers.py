@@ -22,6 +22,7 @@ CHROMIUM_ARGS = [
 ]
 APP_IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 EXCEPTION = '[data-testid="stException"]'
+MAIN_ELEMENT = '[data-testid="stMain"] [data-testid="stElementContainer"]'
 
 
 def free_port() -> int:
@@ -80,8 +81,13 @@ class StreamlitServer:
 
 
 def wait_for_app(page, timeout: float = 30_000) -> None:
-    """Wait until the Streamlit script has finished running for the current view."""
+    """Wait until the Streamlit script has rendered the view and finished running.
+
+    The app reports "notRunning" before its first run too, so wait for a rendered element
+    of the main area first; every page of the app draws at least one.
+    """
     page.wait_for_selector('[data-testid="stApp"]', timeout=timeout)
+    page.wait_for_selector(MAIN_ELEMENT, timeout=timeout)
     # The state flips to running shortly after an interaction; give it a moment to start.
     page.wait_for_timeout(150)
     page.wait_for_selector(APP_IDLE, timeout=timeout)
