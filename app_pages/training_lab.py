@@ -53,6 +53,7 @@ from engine.optimizers import OPTIMIZERS
 from engine.train import network_at
 from viz import training_charts as charts
 from viz.format import format_number
+from viz.labels import DATASET_LABELS, LOSS_LABELS, OPTIMIZER_LABELS
 from viz.network_graph import network_figure
 
 RUN = "lab_run"  # session key of the current LabRun
@@ -71,17 +72,6 @@ TICK_SECONDS = 0.15
 HEAVY_SECONDS = 1.0  # while playing, the other views redraw once a second
 TICK_BUDGET = 0.05  # at most this many seconds of training per redraw
 
-DATASET_LABELS = {
-    "xor": "XOR",
-    "circles": "Circles",
-    "moons": "Moons",
-    "spiral": "Spiral",
-    "gaussians": "Two Gaussians",
-    "three_blobs": "Three classes",
-    "sine": "Sine (1-D regression)",
-    "housing": "Housing prices (table)",
-    UPLOADED: "Upload a CSV file",
-}
 LEARNING_RATES = (0.0001, 0.0003, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0, 30.0, 100.0)
 BATCH_SIZES = (1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 2000)
 L2_VALUES = (0.0, 0.0001, 0.001, 0.01, 0.1, 1.0)
@@ -89,13 +79,6 @@ SPEEDS = (1, 2, 5, 10, 20, 50, 100, 200, 500)
 # Updates per redraw by default: about 30 updates a second, so the default 500-update run
 # lasts long enough (about 17 s) to watch the boundary form.
 DEFAULT_SPEED = 5
-LOSS_LABELS = {
-    "binary_cross_entropy": "Binary cross-entropy",
-    "cross_entropy": "Cross-entropy",
-    "mse": "Mean squared error",
-    "squared_error": "Squared error (½ sum)",
-}
-OPTIMIZER_LABELS = {"sgd": "SGD", "momentum": "Momentum", "adam": "Adam"}
 DEFAULTS = LabSettings()
 
 

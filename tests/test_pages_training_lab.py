@@ -23,22 +23,10 @@ from engine.optimizers import OPTIMIZERS
 from engine.train import network_at
 from viz import training_charts as charts
 from viz.format import format_number
+from viz.labels import DATASET_LABELS, OPTIMIZER_LABELS
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 PAGE = "app_pages/training_lab.py"
-# What the visitor sees (and what a shared link carries) for each engine name.
-DATASET_LABELS = {
-    "xor": "XOR",
-    "circles": "Circles",
-    "moons": "Moons",
-    "spiral": "Spiral",
-    "gaussians": "Two Gaussians",
-    "three_blobs": "Three classes",
-    "sine": "Sine (1-D regression)",
-    "housing": "Housing prices (table)",
-    "uploaded_csv": "Upload a CSV file",
-}
-OPTIMIZER_LABELS = {"sgd": "SGD", "momentum": "Momentum", "adam": "Adam"}
 
 
 @pytest.fixture
