@@ -3,7 +3,7 @@ vanishing-gradient demonstration (products of f' through 1 to 10 layers)."""
 
 import streamlit as st
 
-from app_pages.common import chart, chart_size, error_boundary
+from app_pages.common import activation_selectbox, chart, chart_size, error_boundary
 from engine.activation_study import (
     MAX_CHAIN_LAYERS,
     SOFTMAX_EXAMPLE_Z,
@@ -67,13 +67,7 @@ st.write(
 with error_boundary("the activation function plot"):
     controls, chart_area = st.columns([1, 2], gap="large")
     with controls:
-        name = st.selectbox(
-            "Activation",
-            HIDDEN_ACTIVATIONS,
-            format_func=lambda key: ACTIVATIONS[key].label,
-            key="activations_name",
-            bind="query-params",
-        )
+        name = activation_selectbox("Activation", HIDDEN_ACTIVATIONS, "activations_name")
         z = st.slider(
             "z (the neuron's input)",
             -6.0,

@@ -3,8 +3,8 @@ elementary operation per node, with the backward pass stepped node by node."""
 
 import streamlit as st
 
-from app_pages.common import chart, chart_size, error_boundary, last_valid
-from engine.activations import ACTIVATIONS, HIDDEN_ACTIVATIONS
+from app_pages.common import activation_selectbox, chart, chart_size, error_boundary, last_valid
+from engine.activations import HIDDEN_ACTIVATIONS
 from engine.compgraph import GRAPH_LOSSES, GraphSettings, build_graph, reference_gradients
 from engine.losses import LOSSES
 from viz.compgraph_figure import (
@@ -63,12 +63,8 @@ with error_boundary("the computational graph"):
                 help=help_text,
             )
         left, middle, right = st.columns(3)
-        activation = left.selectbox(
-            "Activation f (both layers)",
-            HIDDEN_ACTIVATIONS,
-            format_func=lambda key: ACTIVATIONS[key].label,
-            key="chain_rule_activation",
-            bind="query-params",
+        activation = activation_selectbox(
+            "Activation f (both layers)", HIDDEN_ACTIVATIONS, "chain_rule_activation", where=left
         )
         loss = middle.selectbox(
             "Loss",

@@ -2,7 +2,7 @@
 
 import logging
 import re
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any, TypeVar
 from urllib.parse import urlencode
@@ -14,6 +14,8 @@ from urllib.parse import urlencode
 import pandas  # noqa: F401
 import plotly.graph_objects  # noqa: F401
 import streamlit as st
+
+from engine.activations import ACTIVATIONS
 
 log = logging.getLogger("backprop_lab")
 
@@ -284,3 +286,17 @@ def chart_size(height: int) -> dict[str, int]:
         "height": height,
         "font_size": PRESENTER_FONT_SIZE if presenter_mode() else NORMAL_FONT_SIZE,
     }
+
+
+def activation_selectbox(label: str, options: Sequence[str], key: str, where: Any = st) -> str:
+    """A URL-bound selectbox over activation names, showing each activation's label.
+
+    `where` is the container to draw in (st, a column, ...); the URL carries the shown label.
+    """
+    return where.selectbox(
+        label,
+        options,
+        format_func=lambda name: ACTIVATIONS[name].label,
+        key=key,
+        bind="query-params",
+    )

@@ -3,9 +3,8 @@ gradient-descent path of a one-neuron model over its loss surface."""
 
 import streamlit as st
 
-from app_pages.common import chart, chart_size, error_boundary, last_valid
+from app_pages.common import activation_selectbox, chart, chart_size, error_boundary, last_valid
 from engine import limits
-from engine.activations import ACTIVATIONS
 from engine.descent import (
     DEFAULT_LEARNING_RATES,
     LEARNING_RATE_LABELS,
@@ -159,12 +158,8 @@ st.write(
 with error_boundary("the loss surface"):
     controls, chart_area = st.columns([1, 2], gap="large")
     with controls:
-        activation = st.selectbox(
-            "Activation f",
-            NEURON_ACTIVATIONS,
-            format_func=lambda key: ACTIVATIONS[key].label,
-            key="learning_rate_activation",
-            bind="query-params",
+        activation = activation_selectbox(
+            "Activation f", NEURON_ACTIVATIONS, "learning_rate_activation"
         )
         w0 = st.slider("Start w", -2.0, 6.0, -1.0, 0.1, key="learning_rate_w0", bind="query-params")
         b0 = st.slider("Start b", -7.0, 1.0, 0.0, 0.1, key="learning_rate_b0", bind="query-params")
