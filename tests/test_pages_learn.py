@@ -14,6 +14,7 @@ from engine.activation_study import evaluate
 from engine.descent import DEFAULT_LEARNING_RATES, compare_learning_rates
 from engine.practice import generate_exercise
 from engine.presets import textbook_222
+from tests.apptest_helpers import chart_captions
 from viz.format import format_number
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
@@ -310,34 +311,6 @@ def test_tampered_links_fall_back_to_defaults_without_a_traceback(page, params):
 
 
 # --- accessibility: every chart has a text alternative ------------------------------------
-
-
-def elements_in_order(at: AppTest) -> list:
-    """The page's main-area elements in the order they are drawn (depth first)."""
-    found = []
-
-    def walk(node) -> None:
-        children = getattr(node, "children", None)
-        if children is None:
-            found.append(node)
-            return
-        for index in sorted(children):
-            walk(children[index])
-
-    walk(at.main)
-    return found
-
-
-def chart_captions(at: AppTest) -> list[str]:
-    """The caption right after each Plotly chart ('' when a chart has none)."""
-    elements = elements_in_order(at)
-    captions = []
-    for index, element in enumerate(elements):
-        if element.type == "plotly_chart":
-            following = elements[index + 1] if index + 1 < len(elements) else None
-            is_caption = following is not None and following.type == "caption"
-            captions.append(following.value if is_caption else "")
-    return captions
 
 
 CHARTS_PER_PAGE = {

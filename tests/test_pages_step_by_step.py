@@ -11,6 +11,7 @@ from streamlit.testing.v1 import AppTest
 from engine import numerical_weight_gradient, stepper
 from engine.phases import phase_sequence
 from engine.presets import housing_scenario, textbook_222, xor_scenario
+from tests.apptest_helpers import chart_captions
 from viz.equations import latex_number
 from viz.format import format_number
 
@@ -343,43 +344,22 @@ def test_matrix_tab_shows_the_traces_matrices():
     assert tables[-1].iloc[0, 1] == format_number(trace.layers[0].delta[0, 1])  # delta
 
 
-def _chart_captions(at) -> list[str]:
-    """The caption right after each Plotly chart of the main area ('' when it has none)."""
-    elements = []
-
-    def walk(node) -> None:
-        children = getattr(node, "children", None)
-        if children is None:
-            elements.append(node)
-            return
-        for index in sorted(children):
-            walk(children[index])
-
-    walk(at.main)
-    captions = []
-    for index, element in enumerate(elements):
-        if element.type == "plotly_chart":
-            following = elements[index + 1] if index + 1 < len(elements) else None
-            captions.append(following.value if following and following.type == "caption" else "")
-    return captions
-
-
 def test_the_network_graph_has_a_text_alternative_naming_the_phase():
     at = _open()
-    captions = _chart_captions(at)
+    captions = chart_captions(at)
     assert len(captions) == len(at.get("plotly_chart")) == 1
     first = phase_sequence(2)[0]  # the textbook network has two weight layers
     assert "2-2-2 network" in captions[0] and f"phase '{first.title}'" in captions[0]
     at.button(key="step_next").click().run()
     second = phase_sequence(2)[1]
-    assert f"phase '{second.title}'" in _chart_captions(at)[0]
+    assert f"phase '{second.title}'" in chart_captions(at)[0]
 
 
 def test_the_history_chart_has_a_text_alternative_with_the_losses():
     at = _open()
     at.button(key="step_train").click().run()
     _open_tab(at, "History")
-    captions = _chart_captions(at)
+    captions = chart_captions(at)
     assert len(captions) == len(at.get("plotly_chart")) == 2
     (first_step, first), (_, now) = _state(at).history[0], _state(at).history[-1]
     assert f"{format_number(first)} at step {first_step}" in captions[1]

@@ -21,6 +21,7 @@ from engine.lab import (
 )
 from engine.optimizers import OPTIMIZERS
 from engine.train import network_at
+from tests.apptest_helpers import elements_in_order
 from viz import training_charts as charts
 from viz.format import format_number
 from viz.labels import DATASET_LABELS, OPTIMIZER_LABELS
@@ -365,21 +366,11 @@ def test_coming_back_to_the_page_does_not_resume_training(lab):
     assert updates > 0
 
 
-def _elements(node):
-    """Every element under `node`, in page order (blocks are walked, not returned)."""
-    children = getattr(node, "children", None)
-    if children is None:
-        yield node
-        return
-    for child in children.values():
-        yield from _elements(child)
-
-
 def test_every_chart_has_a_text_alternative_from_the_shown_state(lab):
     lab.button(key="lab_epoch").click().run()
     run, history, net = _run(lab), _run(lab).history, _run(lab).net
     n = run.trainer.updates
-    types = [element.type for element in _elements(lab.main)]
+    types = [element.type for element in elements_in_order(lab)]
     charts_at = [i for i, kind in enumerate(types) if kind == "plotly_chart"]
     assert len(charts_at) == 6
     for i in charts_at:  # the text alternative is the caption right under its chart
