@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.helpers import CHROMIUM, CHROMIUM_ARGS, PROJECT_ROOT, StreamlitServer
+from tests.e2e.helpers import CHROMIUM, CHROMIUM_ARGS, PROJECT_ROOT, running_server
 
 OUTPUT_ROOT = PROJECT_ROOT / "test-output"
 
@@ -19,12 +19,8 @@ def pytest_collection_modifyitems(items):
 @pytest.fixture(scope="session")
 def app_server():
     """A `streamlit run app.py` server shared by the browser tests of one pytest session."""
-    server = StreamlitServer()
-    try:
-        server.wait_healthy()
+    with running_server() as server:
         yield server
-    finally:
-        server.stop()
 
 
 @pytest.fixture(scope="session")

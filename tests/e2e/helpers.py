@@ -1,5 +1,6 @@
 """Shared pieces of the browser tests: starting a real server and waiting on a page."""
 
+import contextlib
 import os
 import socket
 import subprocess
@@ -7,6 +8,7 @@ import sys
 import tempfile
 import time
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -78,6 +80,17 @@ class StreamlitServer:
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait()
+
+
+@contextlib.contextmanager
+def running_server(extra_args: list[str] | None = None) -> Iterator[StreamlitServer]:
+    """A healthy StreamlitServer for the `with` block; stopped afterwards whatever happens."""
+    server = StreamlitServer(extra_args=extra_args)
+    try:
+        server.wait_healthy()
+        yield server
+    finally:
+        server.stop()
 
 
 def wait_for_app(page, timeout: float = 30_000) -> None:

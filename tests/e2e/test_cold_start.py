@@ -8,19 +8,15 @@ process an old-style multipage app) only happen on the very first script runs of
 import pytest
 
 from deploy.replicas import warm_up
-from tests.e2e.helpers import StreamlitServer, assert_no_exception, wait_for_app
+from tests.e2e.helpers import assert_no_exception, running_server, wait_for_app
 
 DEEP_LINKS = ["step", "lab", "activations", "chain-rule", "learning-rate", "worked-example"]
 
 
 @pytest.fixture
 def fresh_server():
-    server = StreamlitServer()
-    try:
-        server.wait_healthy()
+    with running_server() as server:
         yield server
-    finally:
-        server.stop()
 
 
 def _assert_clean_first_view(page, server) -> None:

@@ -20,6 +20,7 @@ from deploy.replicas import (
     prepare_nginx_prefix,
     production_env,
     replica_env,
+    stop_processes,
     streamlit_command,
     wait_healthy,
     warm_up,
@@ -28,17 +29,6 @@ from tests.e2e.helpers import assert_no_exception, free_port, wait_for_app
 
 LOG_LINE = re.compile(r'"(?P<method>\S+) (?P<path>\S+) [^"]*" (?P<status>\d+) '
                       r"upstream=(?P<upstream>\S+) affinity=(?P<affinity>\S+)")  # fmt: skip
-
-
-def _stop(processes: list[subprocess.Popen]) -> None:
-    for process in processes:
-        process.terminate()
-    for process in processes:
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 @pytest.fixture(scope="module")
@@ -83,7 +73,7 @@ def cluster(tmp_path_factory):
             raise RuntimeError(f"{error}\n{detail}") from error
         yield url, prefix, ports
     finally:
-        _stop(processes)
+        stop_processes(processes)
 
 
 def _access_log(prefix: Path) -> list[dict[str, str]]:
