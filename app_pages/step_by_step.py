@@ -252,13 +252,7 @@ def _start_tables(scenario, signature):
         return (scenario.X, scenario.Y, list(net.weights), list(net.biases)), False
     X, Y, W, b = result
     net = scenario.network
-    base = (scenario.X, scenario.Y, list(net.weights), list(net.biases))
-    edited = not (
-        np.array_equal(X, base[0])
-        and np.array_equal(Y, base[1])
-        and _same(W, base[2])
-        and _same(b, base[3])
-    )
+    edited = not _same([X, Y, *W, *b], [scenario.X, scenario.Y, *net.weights, *net.biases])
     return (X, Y, W, b), edited
 
 
