@@ -4,7 +4,8 @@ vanishing-gradient demonstration (products of f' through 1 to 10 layers)."""
 import streamlit as st
 
 from app_pages.common import activation_selectbox, chart, chart_size, error_boundary
-from engine.activation_study import (
+from engine.activations import ACTIVATIONS, HIDDEN_ACTIVATIONS
+from lessons.activations import (
     MAX_CHAIN_LAYERS,
     SOFTMAX_EXAMPLE_Z,
     STUDY_ACTIVATIONS,
@@ -12,7 +13,6 @@ from engine.activation_study import (
     evaluate,
     softmax_example,
 )
-from engine.activations import ACTIVATIONS, HIDDEN_ACTIVATIONS
 from viz.format import format_number
 from viz.learn_charts import (
     SERIES_DASHES,

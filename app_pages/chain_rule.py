@@ -5,9 +5,9 @@ import streamlit as st
 
 from app_pages.common import activation_selectbox, chart, chart_size, error_boundary, last_valid
 from engine.activations import HIDDEN_ACTIVATIONS
-from engine.compgraph import GRAPH_LOSSES, GraphSettings, build_graph, reference_gradients
 from engine.losses import LOSSES
-from viz.compgraph_figure import (
+from lessons.chain_rule import GRAPH_LOSSES, GraphSettings, build_graph, reference_gradients
+from viz.chain_rule import (
     graph_alt,
     graph_figure,
     node_rows,

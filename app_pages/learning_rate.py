@@ -5,7 +5,7 @@ import streamlit as st
 
 from app_pages.common import activation_selectbox, chart, chart_size, error_boundary, last_valid
 from engine import limits
-from engine.descent import (
+from lessons.learning_rate import (
     DEFAULT_LEARNING_RATES,
     LEARNING_RATE_LABELS,
     MAX_COMPARISON_EPOCHS,

@@ -7,8 +7,8 @@ import streamlit as st
 
 from app_pages.common import error_boundary, last_valid
 from engine import limits
-from engine.flashcards import load_flashcards, topics
-from engine.practice import (
+from lessons.flashcards import load_flashcards, topics
+from lessons.practice import (
     EXERCISE_KINDS,
     KIND_LABELS,
     Exercise,
@@ -16,7 +16,7 @@ from engine.practice import (
     record_outcome,
     score,
 )
-from viz.practice_text import question_markdown, solution_steps
+from viz.practice import question_markdown, solution_steps
 
 SEED = "practice_seed"
 KIND = "practice_kind"

@@ -1,8 +1,8 @@
 """Step by step: one training step of a real network, phase by phase, with every number shown.
 
-Thin composition: widgets -> validated settings (engine.stepper) -> engine trace -> viz figures
-and equations. State kept per session: a StepperState (bounded undo and loss history), the
-last valid scenario, and the tables the editors started from.
+Thin composition: widgets -> validated settings (lessons.step_by_step.stepper) -> engine trace
+-> viz figures and equations. State kept per session: a StepperState (bounded undo and loss
+history), the last valid scenario, and the tables the editors started from.
 """
 
 import hashlib
@@ -12,16 +12,17 @@ import pandas as pd
 import streamlit as st
 
 from app_pages.common import chart, error_boundary, presenter_mode
-from engine import export, limits, stepper
+from engine import limits
 from engine.activations import HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS
 from engine.init import INITIALISERS
-from engine.inspector import weight_chain
 from engine.losses import LOSSES
-from engine.phases import BACKWARD, FORWARD, LOSS, UPDATE, clamp_phase, phase_sequence
-from viz.equations import chain_rule_equations, phase_equations
+from lessons.step_by_step import export, stepper
+from lessons.step_by_step.inspector import weight_chain
+from lessons.step_by_step.phases import BACKWARD, FORWARD, LOSS, UPDATE, clamp_phase, phase_sequence
 from viz.format import format_number
 from viz.network_graph import network_figure, phase_view, selected_weight
-from viz.tables import layer_tables, loss_history_figure, progress_strip
+from viz.step_by_step.equations import chain_rule_equations, phase_equations
+from viz.step_by_step.tables import layer_tables, loss_history_figure, progress_strip
 
 # Session-state keys that are not widgets (underscore: never confused with URL parameters).
 STATE = "_step_state"

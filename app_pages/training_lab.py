@@ -1,7 +1,7 @@
 """Training lab: set up a dataset and a network, train it, and watch every view change.
 
-Thin composition: widgets -> LabSettings -> engine.lab.build_run (an untrained Trainer kept in
-st.session_state) -> Play / Step / Epoch train it -> viz.training_charts draws it.
+Thin composition: widgets -> LabSettings -> lessons.training_lab.build_run (an untrained
+Trainer kept in st.session_state) -> Play / Step / Epoch train it -> viz.training_lab draws it.
 
 Only Play, Step and Epoch train. A rerun with unchanged set-up keeps the trained run; a changed
 set-up value builds a fresh, untrained run (identical settings give identical runs: every
@@ -23,7 +23,9 @@ from engine import limits
 from engine.activations import HIDDEN_ACTIVATIONS
 from engine.datasets import GENERATORS
 from engine.init import INITIALISERS
-from engine.lab import (
+from engine.optimizers import OPTIMIZERS
+from engine.train import network_at
+from lessons.training_lab import (
     EXPLODING_NORM,
     UPLOADED,
     VANISHING_NORM,
@@ -49,9 +51,7 @@ from engine.lab import (
     predicted_vs_true,
     snapshot_at,
 )
-from engine.optimizers import OPTIMIZERS
-from engine.train import network_at
-from viz import training_charts as charts
+from viz import training_lab as charts
 from viz.format import format_number
 from viz.labels import DATASET_LABELS, LOSS_LABELS, OPTIMIZER_LABELS
 from viz.network_graph import network_figure

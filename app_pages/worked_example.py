@@ -5,7 +5,7 @@ import streamlit as st
 
 from app_pages.common import error_boundary, last_valid
 from engine import Network, StepTrace, limits
-from engine.presets import textbook_222
+from lessons.step_by_step.presets import textbook_222
 from viz.format import format_number
 from viz.worked_example import worked_example
 

@@ -64,7 +64,7 @@ def deep_size(obj, seen: set[int] | None = None) -> int:
 
 
 def lab_caps_settings():
-    from engine.lab import LabSettings
+    from lessons.training_lab import LabSettings
 
     hidden = limits.MAX_HIDDEN_LAYERS
     # Batch 16: 1600 training rows make 100 updates per epoch; enough epochs for MAX_UPDATES.
@@ -79,7 +79,7 @@ def lab_caps_settings():
 
 def lab_run_size(settings, max_updates: int | None = None) -> dict:
     """Deep size of a LabRun after training it to the end (or `max_updates` updates)."""
-    from engine.lab import build_run
+    from lessons.training_lab import build_run
 
     run = build_run(settings)
     start = time.perf_counter()
@@ -97,7 +97,7 @@ def lab_run_size(settings, max_updates: int | None = None) -> dict:
 
 def stepper_size(caps: bool, steps: int) -> dict:
     """Deep size of the step-by-step state (and one trace) after `steps` training steps."""
-    from engine import stepper
+    from lessons.step_by_step import stepper
 
     if caps:
         config = stepper.CustomConfig(
@@ -126,7 +126,7 @@ def stepper_size(caps: bool, steps: int) -> dict:
 
 
 def engine_rows(quick: bool) -> list[dict]:
-    from engine.lab import LabSettings
+    from lessons.training_lab import LabSettings
 
     rows = []
     limit = 50 if quick else None
@@ -141,7 +141,7 @@ def engine_rows(quick: bool) -> list[dict]:
             }
         )
     steps = 5 if quick else 250
-    from engine import stepper
+    from lessons.step_by_step import stepper
 
     for caps in (False, True):
         result = stepper_size(caps, steps)

@@ -58,7 +58,7 @@ def _click(key: str) -> Action:
 
 def _step_caps(at) -> None:
     """Step by step at the caps: a custom 16-(16 x 6)-16 network, every example row, batch."""
-    from engine import stepper
+    from lessons.step_by_step import stepper
 
     preset = at.selectbox(key="step_preset")
     custom = next(o for o in preset.options if stepper.CUSTOM in str(o).lower())

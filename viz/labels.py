@@ -2,7 +2,7 @@
 optimizer names in the training lab. A label is the widget's option value itself, so a link
 carries it verbatim."""
 
-from engine.lab import UPLOADED
+from lessons.training_lab import UPLOADED
 
 DATASET_LABELS = {
     "xor": "XOR",

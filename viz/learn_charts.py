@@ -10,9 +10,9 @@ from collections.abc import Sequence
 import numpy as np
 import plotly.graph_objects as go
 
-from engine.activation_study import ChainProducts
 from engine.activations import get_activation
-from engine.descent import DescentPath, LearningRateRun, LossSurface
+from lessons.activations import ChainProducts
+from lessons.learning_rate import DescentPath, LearningRateRun, LossSurface
 from viz.format import format_number
 
 F_COLOR = "#0072B2"  # f(z)

@@ -20,8 +20,8 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.colors import sample_colorscale
 
-from engine.phases import BACKWARD, FORWARD, LOSS, Phase
 from engine.trace import StepTrace
+from lessons.step_by_step.phases import BACKWARD, FORWARD, LOSS, Phase
 from viz.format import format_number
 
 COLOR_SCALE = "RdBu"  # diverging and colour-blind safe; red = negative, blue = positive

@@ -8,7 +8,7 @@ import ast
 import pytest
 
 from tests.e2e.helpers import assert_no_exception, wait_for_app
-from tests.test_pages_app import APP
+from tests.pages.test_app import APP
 
 
 def url_paths() -> list[str]:

@@ -1,0 +1,1 @@
+"""The step-by-step page's model: scenarios, phases, the stepper, the weight inspector, exports."""

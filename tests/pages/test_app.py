@@ -1,0 +1,195 @@
+"""The router (app.py) and what it adds to every page: presenter mode, share link, URL notes."""
+
+import ast
+import json
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from app_pages import common
+
+ROOT = Path(__file__).resolve().parents[2]
+APP = ROOT / "app.py"
+
+
+def app_test(query_params: dict[str, str] | None = None, timeout: float = 30) -> AppTest:
+    """An AppTest of app.py (not yet run), optionally opened with URL query parameters."""
+    at = AppTest.from_file(str(APP), default_timeout=timeout)
+    for key, value in (query_params or {}).items():
+        at.query_params[key] = value
+    return at
+
+
+def router_pages() -> list[str]:
+    """The page files app.py routes to (its st.Page(...) calls), e.g. 'app_pages/home.py'."""
+    tree = ast.parse(APP.read_text())
+    return [
+        node.args[0].value
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call)
+        and getattr(node.func, "attr", None) == "Page"
+        and node.args
+        and isinstance(node.args[0], ast.Constant)
+    ]
+
+
+def tracebacks(at: AppTest) -> list[str]:
+    """Texts of elements that show a traceback or an exception."""
+    found = [str(e.value)[:300] for e in at.exception]
+    for kind in ("markdown", "error", "warning", "info", "code", "text", "caption"):
+        for element in at.get(kind):
+            text = str(getattr(element, "value", ""))
+            if "Traceback" in text:
+                found.append(text[:300])
+    return found
+
+
+def test_router_lists_existing_page_files_with_unique_url_paths():
+    pages = router_pages()
+    assert len(pages) >= 7
+    for page in pages:
+        assert (ROOT / page).is_file(), page
+    assert len(set(pages)) == len(pages)
+    url_paths = [
+        node.value.value
+        for node in ast.walk(ast.parse(APP.read_text()))
+        if isinstance(node, ast.keyword) and node.arg == "url_path"
+    ]
+    assert len(set(url_paths)) == len(url_paths) == len(pages) - 1  # the default page has none
+
+
+@pytest.mark.parametrize("page", router_pages())
+def test_every_page_runs_without_exception_and_keeps_the_top_bar(page):
+    at = app_test().run()
+    at.switch_page(page).run()
+    assert not tracebacks(at), tracebacks(at)
+    assert at.toggle(key="presenter").value is False
+    at.run()  # a second run of the same page, as after any click
+    assert not tracebacks(at), tracebacks(at)
+    assert [t.key for t in at.toggle if t.key == "presenter"] == ["presenter"]
+
+
+def test_presenter_is_off_by_default_and_adds_no_css():
+    at = app_test().run()
+    assert at.session_state["presenter"] is False
+    assert len(at.get("html")) == 0
+
+
+def test_presenter_query_param_turns_presenter_mode_on_with_its_css():
+    at = app_test({"presenter": "true"}).run()
+    assert at.session_state["presenter"] is True
+    css = [element.proto.body for element in at.get("html")]
+    assert css == [common._PRESENTER_CSS]
+    assert 'data-testid="stSidebar"' in css[0] and "display: none" in css[0]
+    assert not at.warning
+
+
+def test_presenter_toggle_turns_it_on_and_off_and_survives_a_page_switch():
+    at = app_test().run()
+    at.toggle(key="presenter").set_value(True).run()
+    assert at.session_state["presenter"] is True and len(at.get("html")) == 1
+    at.switch_page("app_pages/step_by_step.py").run()
+    assert at.session_state["presenter"] is True and len(at.get("html")) == 1
+    at.toggle(key="presenter").set_value(False).run()
+    assert at.session_state["presenter"] is False and len(at.get("html")) == 0
+
+
+@pytest.mark.parametrize("value", ["maybe", "", "1e309", "<script>alert(1)</script>"])
+def test_malformed_presenter_param_is_ignored_with_a_visible_note(value):
+    at = app_test({"presenter": value}).run()
+    assert not tracebacks(at)
+    assert at.session_state["presenter"] is False
+    notes = [w.value for w in at.warning if "presenter" in w.value]
+    assert len(notes) == 1 and "ignored" in notes[0]
+    assert "<script>" not in notes[0]
+
+
+def test_unknown_query_params_are_left_alone_without_a_note():
+    at = app_test({"utm_source": "newsletter"}).run()
+    assert not tracebacks(at) and not at.warning
+
+
+def test_share_link_carries_the_bound_settings_but_not_presenter_mode():
+    """AppTest runs no frontend, so settings come from the URL here; a browser test checks
+    that a changed widget reaches the link (tests/e2e/test_presenter.py)."""
+    at = app_test().run()
+    at.query_params["presenter"] = "true"
+    at.query_params["step_lr"] = "0.25"
+    at.switch_page("app_pages/step_by_step.py").run()
+    assert at.number_input(key="step_lr").value == 0.25
+    links = [code.value for code in at.code if code.value.startswith("?")]
+    assert links == ["?step_lr=0.25"]  # AppTest has no browser URL; a server prefixes it
+
+
+def test_build_view_url_encodes_values_and_drops_oversized_ones():
+    url = common.build_view_url(
+        "http://host/step", {"step_lr": "0.5", "tags": ["a b", "c&d"], "junk": "x" * 500}
+    )
+    assert url == "http://host/step?step_lr=0.5&tags=a+b&tags=c%26d"
+    assert common.build_view_url("http://host/", {}) == "http://host/"
+    assert common.build_view_url(None, {"a": "1"}) == "?a=1"
+
+
+@pytest.mark.parametrize(
+    ("raw", "value", "matches"),
+    [
+        (["true"], True, True),
+        (["True"], True, True),
+        (["maybe"], False, False),
+        (["3"], 3, True),
+        (["3.0"], 3, True),
+        (["99"], 4, False),
+        (["abc"], 0.5, False),
+        (["tanh"], "tanh", True),
+        (["evil"], "tanh", False),
+        (["a", "b"], ["a", "b"], True),
+        (["a", "b"], "a", False),
+    ],
+)
+def test_url_value_matches_what_the_widget_accepted(raw, value, matches):
+    assert common._url_value_matches(raw, value) is matches
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"), [(0.5, 0.5), (-3.0, 0.0), (7.0, 1.0), (float("nan"), 0.0)]
+)
+def test_clamp_with_note_keeps_values_within_bounds(value, expected):
+    assert common.clamp_with_note("x", value, 0.0, 1.0) == expected
+
+
+def test_non_finite_url_numbers_are_dropped_before_any_widget_sees_them():
+    """Streamlit 1.67 raises OverflowError seeding an int widget from `1e309`; app.py drops it."""
+    at = app_test({"presenter": "1e309", "<b>`x`</b>": "nan"}).run()
+    assert not tracebacks(at)
+    assert dict(at.query_params) == {}
+    notes = [w.value for w in at.warning]
+    assert len(notes) == 1
+    assert "`presenter`" in notes[0] and "`bxb`" in notes[0]
+    assert "<b>" not in notes[0]
+    at.run()  # the note is shown once, not on every rerun
+    assert not at.warning
+
+
+def _chart_script():
+    import plotly.graph_objects as go
+    import streamlit as st
+
+    from app_pages.common import chart
+
+    fig = go.Figure(go.Scatter(x=[0, 1], y=[1, 0]), layout={"height": 300})
+    if st.query_params.get("presenter_on"):
+        st.session_state["presenter"] = True
+    chart(fig, "Loss falls from 1 to 0 over one step.", key="demo_chart")
+
+
+@pytest.mark.parametrize(("presenting", "height"), [(False, 300), (True, 375)])
+def test_chart_helper_adds_the_text_alternative_and_presenter_size(presenting, height):
+    at = AppTest.from_function(_chart_script, default_timeout=30)
+    if presenting:
+        at.query_params["presenter_on"] = "1"
+    at.run()
+    assert not at.exception
+    assert [c.value for c in at.caption] == ["Loss falls from 1 to 0 over one step."]
+    figure = json.loads(at.get("plotly_chart")[0].proto.spec)
+    assert figure["layout"]["height"] == height

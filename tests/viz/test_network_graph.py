@@ -1,0 +1,190 @@
+"""Structure of the network graph figure and the click-to-weight mapping."""
+
+import json
+import time
+
+import numpy as np
+import pytest
+
+from engine import Network, limits
+from lessons.step_by_step.presets import textbook_222
+from viz.format import format_number
+from viz.network_graph import (
+    KIND_BIAS,
+    KIND_NODE,
+    KIND_WEIGHT,
+    N_MAGNITUDE_BINS,
+    UIREVISION,
+    network_figure,
+    selected_weight,
+)
+
+
+def _trace(fig, name):
+    matches = [t for t in fig.data if t.name == name]
+    assert len(matches) == 1, name
+    return matches[0]
+
+
+def _edge_line_traces(fig):
+    return [t for t in fig.data if t.mode == "lines"]
+
+
+def _cap_network() -> Network:
+    sizes = [limits.MAX_UNITS] * (limits.MAX_HIDDEN_LAYERS + 2)
+    return Network(sizes, ["tanh"] * (len(sizes) - 1), seed=3)
+
+
+def test_every_weight_has_one_marker_with_its_id_and_exact_value():
+    scenario = textbook_222()
+    net = scenario.network
+    fig = network_figure(net.weights, net.biases)
+    edges = _trace(fig, "edges")
+    ids = [tuple(int(v) for v in row) for row in edges.customdata]
+    expected = [
+        (layer, row, col, KIND_WEIGHT)
+        for layer, W in enumerate(net.weights)
+        for row in range(W.shape[0])
+        for col in range(W.shape[1])
+    ]
+    assert sorted(ids) == sorted(expected)
+    for (layer, row, col, _), hover, colour in zip(
+        ids, edges.hovertext, edges.marker.color, strict=True
+    ):
+        value = net.weights[layer][row, col]
+        assert f"weight = {format_number(value)}" in hover
+        assert colour == pytest.approx(value)
+
+
+def test_edge_segments_cover_every_weight_and_sign_is_carried_by_dash():
+    net = Network([3, 4, 2], ["tanh", "linear"], seed=5)
+    fig = network_figure(net.weights, net.biases)
+    lines = _edge_line_traces(fig)
+    n_segments = sum(int(np.sum(np.isnan(np.asarray(t.x, dtype=float)))) for t in lines)
+    assert n_segments == sum(W.size for W in net.weights)
+    dashes = {t.line.dash for t in lines}
+    assert dashes == {"solid", "dash"}  # this seed has weights of both signs
+    for trace in lines:
+        assert ("negative" in trace.name) == (trace.line.dash == "dash")
+
+
+def test_edge_values_drive_colour_and_title():
+    net = textbook_222().network
+    grads = [np.full_like(W, -0.5) for W in net.weights]
+    fig = network_figure(net.weights, net.biases, edge_values=grads, edge_title="dL/dw")
+    edges = _trace(fig, "edges")
+    assert np.allclose(np.asarray(edges.marker.color, dtype=float), -0.5)
+    assert edges.marker.colorbar.title.text == "dL/dw"
+    assert edges.marker.showscale
+    assert all(t.line.dash == "dash" for t in _edge_line_traces(fig))
+
+
+def test_neuron_zero_on_top_and_node_values_printed():
+    scenario = textbook_222()
+    trace = scenario.network.compute_trace(scenario.X, scenario.Y)
+    values = [trace.X[0]] + [layer.a[0] for layer in trace.layers]
+    fig = network_figure(scenario.network.weights, scenario.network.biases, node_values=values)
+    nodes = _trace(fig, "neurons")
+    ids = [tuple(int(v) for v in row[:2]) for row in nodes.customdata]
+    assert all(int(row[3]) == KIND_NODE for row in nodes.customdata)
+    y = dict(zip(ids, nodes.y, strict=True))
+    for layer in range(3):
+        assert y[(layer, 0)] > y[(layer, 1)]
+    text = dict(zip(ids, nodes.text, strict=True))
+    assert text[(2, 0)] == format_number(trace.layers[1].a[0, 0], 3)
+
+
+def test_biases_are_drawn_for_every_unit_after_the_input():
+    net = textbook_222().network
+    fig = network_figure(net.weights, net.biases)
+    biases = _trace(fig, "biases")
+    assert len(biases.x) == sum(b.size for b in net.biases)
+    assert all(int(row[3]) == KIND_BIAS for row in biases.customdata)
+    assert "b = 0.35" in biases.hovertext[0]
+
+
+def test_highlight_dims_everything_but_the_layer_being_computed():
+    net = Network([2, 3, 3, 1], ["tanh", "tanh", "sigmoid"], seed=1)
+    fig = network_figure(net.weights, net.biases, highlight_layer=2)
+    edges = _trace(fig, "edges")
+    for row, opacity in zip(edges.customdata, edges.marker.opacity, strict=True):
+        assert (opacity == 1.0) == (int(row[0]) == 1)
+    nodes = _trace(fig, "neurons")
+    for row, opacity in zip(nodes.customdata, nodes.marker.opacity, strict=True):
+        assert (opacity == 1.0) == (int(row[0]) == 2)
+    bright_lines = [t for t in _edge_line_traces(fig) if t.opacity == 1.0]
+    assert sum(int(np.sum(np.isnan(np.asarray(t.x, float)))) for t in bright_lines) == 9
+
+
+def test_layout_keeps_zoom_and_hides_axes():
+    net = textbook_222().network
+    fig = network_figure(net.weights, net.biases, height=500)
+    assert fig.layout.uirevision == UIREVISION
+    assert fig.layout.height == 500
+    assert not fig.layout.xaxis.visible
+
+
+def test_caps_stay_few_traces_and_fast():
+    net = _cap_network()
+    network_figure(net.weights, net.biases)  # warm-up
+    start = time.perf_counter()
+    fig = network_figure(net.weights, net.biases, highlight_layer=3)
+    elapsed = time.perf_counter() - start
+    assert len(fig.data) <= 2 * 2 * N_MAGNITUDE_BINS + 4
+    assert len(_trace(fig, "edges").x) == sum(W.size for W in net.weights)
+    assert elapsed < 0.5  # generous: measured about 0.06 s on the development machine
+
+
+def test_nonfinite_values_do_not_break_the_figure():
+    net = textbook_222().network
+    bad = [W.copy() for W in net.weights]
+    bad[0][0, 0] = np.nan
+    bad[1][1, 1] = np.inf
+    fig = network_figure(net.weights, net.biases, edge_values=bad)
+    hover = " ".join(_trace(fig, "edges").hovertext)
+    assert "undefined" in hover and "infinite" in hover
+    assert "nan" not in hover.lower().replace("undefined", "")
+
+
+def _selection(*customdata):
+    return {"selection": {"points": [{"customdata": list(c)} for c in customdata]}}
+
+
+def test_selected_weight_reads_the_clicked_edge():
+    assert selected_weight(_selection([1, 0, 1, KIND_WEIGHT])) == (1, 0, 1)
+    assert selected_weight(_selection([0, 1, 0, KIND_WEIGHT]), [2, 2, 2]) == (0, 1, 0)
+
+
+def test_selected_weight_ignores_nodes_biases_and_nothing():
+    assert selected_weight(None) is None
+    assert selected_weight({}) is None
+    assert selected_weight({"selection": {"points": []}}) is None
+    assert selected_weight(_selection([0, 1, -1, KIND_NODE])) is None
+    assert selected_weight(_selection([0, 1, -1, KIND_BIAS])) is None
+
+
+def test_selected_weight_rejects_malformed_and_out_of_range():
+    assert selected_weight(_selection(["x", 0, 0, 0])) is None
+    assert selected_weight(_selection([0.5, 0, 0, KIND_WEIGHT])) is None
+    assert selected_weight(_selection([0, 0, 0])) is None
+    assert selected_weight({"selection": {"points": "junk"}}) is None
+    assert selected_weight(_selection([5, 0, 0, KIND_WEIGHT]), [2, 2, 2]) is None
+    assert selected_weight(_selection([0, 2, 0, KIND_WEIGHT]), [2, 2, 2]) is None
+
+
+def test_selected_weight_takes_the_last_weight_point():
+    selection = _selection([0, 0, 0, KIND_WEIGHT], [0, 0, -1, KIND_NODE], [1, 1, 0, KIND_WEIGHT])
+    assert selected_weight(selection) == (1, 1, 0)
+
+
+def test_customdata_travels_as_plain_lists():
+    """A numeric array would reach the browser as a typed array and come back as a dict."""
+    net = textbook_222().network
+    spec = json.loads(network_figure(net.weights, net.biases).to_json())
+    edges = next(trace for trace in spec["data"] if trace.get("name") == "edges")
+    assert edges["customdata"][0] == [0, 0, 0, KIND_WEIGHT]
+
+
+def test_selected_weight_reads_typed_array_customdata():
+    points = {"selection": {"points": [{"customdata": {"0": 1, "1": 0, "2": 1, "3": 0}}]}}
+    assert selected_weight(points) == (1, 0, 1)

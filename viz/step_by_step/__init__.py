@@ -1,0 +1,1 @@
+"""The step-by-step page's figures and formula text: equations and tables."""
