@@ -14,24 +14,28 @@ from urllib.parse import urlencode
 import pandas  # noqa: F401
 import plotly.graph_objects  # noqa: F401
 import streamlit as st
+from streamlit.errors import StreamlitAPIException
 
 from engine.activations import ACTIVATIONS
+from engine.errors import UserInputError
 
 log = logging.getLogger("backprop_lab")
 
 
 @contextmanager
 def error_boundary(what: str = "this view") -> Iterator[None]:
-    """Show a ValueError's message as st.error; show any other error as a short apology.
+    """Show a UserInputError's message as st.error; log any other error and apologise.
 
+    Only UserInputError is the visitor's to fix; anything else is a bug, so it is logged
+    (the tests fail on a logged bug) and the visitor sees a calm message, never a traceback.
     Streamlit's own control-flow exceptions (rerun, stop) derive from BaseException and
     pass through untouched.
     """
     try:
         yield
-    except ValueError as error:
+    except UserInputError as error:
         st.error(str(error))
-    except Exception:  # the last line of defence: never show a traceback to a visitor
+    except Exception:  # any other error is a bug: log it, never show a traceback
         log.exception("unexpected error in %s", what)
         st.error(
             f"Something went wrong while drawing {what}. Your last valid settings are kept;"
@@ -166,7 +170,7 @@ def drop_non_finite_url_params(snapshot: Mapping[str, list[str]]) -> list[str]:
         if any(_is_non_finite_number(value) for value in values):
             try:
                 del st.query_params[key]
-            except Exception:  # a parameter already bound to a widget: Streamlit guards it
+            except StreamlitAPIException:  # a parameter bound to a widget: Streamlit guards it
                 continue
             dropped.append(key)
     if dropped:
@@ -205,7 +209,7 @@ def ignored_url_params(snapshot: Mapping[str, list[str]]) -> list[str]:
             continue
         try:
             value = st.session_state[key]
-        except Exception:  # a key Streamlit lists but cannot hand out: not a bound widget
+        except (KeyError, StreamlitAPIException):  # listed but not handed out: not a widget
             continue
         if not _url_value_matches(raw, value):
             ignored.append(key)
@@ -260,11 +264,11 @@ T = TypeVar("T")
 
 
 def last_valid(key: str, build: Callable[[], T], fallback: Callable[[], T]) -> T:
-    """`build()`, remembered under `key`; if it raises ValueError, show the message and return
+    """`build()`, remembered under `key`; if it raises UserInputError, show the message and return
     the last value that was valid (or `fallback()` when there was none yet)."""
     try:
         value = build()
-    except ValueError as error:
+    except UserInputError as error:
         st.error(f"{error} The last valid values are shown instead.", icon=":material/error:")
         if key in st.session_state:
             return st.session_state[key]

@@ -14,6 +14,7 @@ import streamlit as st
 from app_pages.common import chart, error_boundary, presenter_mode
 from engine import limits
 from engine.activations import HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS
+from engine.errors import UserInputError
 from engine.init import INITIALISERS
 from engine.losses import LOSSES
 from lessons.step_by_step import export, stepper
@@ -133,7 +134,7 @@ def _scenario(preset: str, seed: int, custom: stepper.CustomConfig | None):
     signature = repr((preset, seed, custom))
     try:
         scenario = stepper.build_scenario(preset, seed, custom)
-    except ValueError as error:
+    except UserInputError as error:
         st.error(f"{error} The last valid network is kept.", icon=":material/error:")
         last = st.session_state.get(LAST_VALID)
         if last is not None:
@@ -167,7 +168,7 @@ def _initial_tables(signature: str, scenario):
     if link and stored is None:
         try:
             tables = stepper.decode_tables(link, tables)
-        except ValueError as error:
+        except UserInputError as error:
             st.session_state[URL_NOTES] = [f"{error} The scenario's own values are used."]
     st.session_state[TABLES] = ((signature, restores), tables)
     return tables
@@ -181,7 +182,7 @@ def _edit_table(label: str, values: np.ndarray, rows: list[str], columns: list[s
         return stepper.parse_table(
             edited.to_numpy(dtype=object).tolist(), label, values.shape, columns
         )
-    except ValueError as error:
+    except UserInputError as error:
         st.error(f"{error} The last valid values are used.", icon=":material/error:")
         return None
 
@@ -274,7 +275,7 @@ def _ensure_state(signature, scenario, tables, edited, sequence, X, Y, lr):
     )
     try:
         loss0 = net.loss_value(X, Y)
-    except ValueError:
+    except UserInputError:
         loss0 = float("nan")
     state = stepper.start(W, b, loss0)
     if first_visit:
@@ -287,7 +288,7 @@ def _ensure_state(signature, scenario, tables, edited, sequence, X, Y, lr):
             for _ in range(steps):
                 try:
                     state = stepper.next_training_step(state, net.activations, net.loss, X, Y, lr)
-                except ValueError:
+                except UserInputError:
                     notes.append("The link's training steps diverged; stopped early.")
                     break
         phase_text = st.query_params.get(PHASE_PARAM)
@@ -324,7 +325,7 @@ def _act(action: str, n_phases: int, activations, loss: str, X, Y, lr: float) ->
             _, _, W, b = st.session_state[ORIGIN][1]
             start = stepper.start(W, b, 0.0)
             state = stepper.start(W, b, stepper.network(start, activations, loss).loss_value(X, Y))
-    except ValueError as error:
+    except UserInputError as error:
         st.session_state[STEP_ERROR] = str(error)
         return
     st.session_state[STATE] = state

@@ -22,6 +22,7 @@ from app_pages.common import (
 from engine import limits
 from engine.activations import HIDDEN_ACTIVATIONS
 from engine.datasets import GENERATORS
+from engine.errors import UserInputError
 from engine.init import INITIALISERS
 from engine.optimizers import OPTIMIZERS
 from engine.train import network_at
@@ -124,7 +125,7 @@ def _uploaded_dataset():
     if cache is None or cache[0] != digest:
         try:
             columns = csv_columns(data)
-        except ValueError as error:
+        except UserInputError as error:
             cache = (digest, None, [], None, str(error))
         else:
             cache = (digest, None, columns, None, None)
@@ -138,7 +139,7 @@ def _uploaded_dataset():
     if chosen != target:
         try:
             dataset, error = dataset_from_upload(data, chosen), None
-        except ValueError as problem:
+        except UserInputError as problem:
             dataset, error = None, str(problem)
         st.session_state[CSV_CACHE] = (digest, chosen, columns, dataset, error)
     if dataset is None:
@@ -306,7 +307,7 @@ def ensure_run(settings: LabSettings | None, uploaded, key) -> LabRun | None:
         return run
     try:
         run = build_run(settings, uploaded)
-    except ValueError as error:
+    except UserInputError as error:
         st.error(str(error))
         if run is not None:
             st.warning("Showing the last valid set-up; change the value above to train.")

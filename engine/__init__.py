@@ -6,6 +6,7 @@ Pure NumPy and the standard library; nothing here knows about Streamlit or Plotl
 from engine.activations import ACTIVATIONS, HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS, Activation
 from engine.csv_loader import load_csv, read_csv_table
 from engine.datasets import GENERATORS, Dataset, Split, make_dataset, train_test_split
+from engine.errors import UserInputError
 from engine.gradcheck import numerical_gradients, numerical_weight_gradient
 from engine.init import INITIALISERS
 from engine.losses import LOSSES, Loss
@@ -33,6 +34,7 @@ __all__ = [
     "StepTrace",
     "TrainConfig",
     "Trainer",
+    "UserInputError",
     "load_csv",
     "make_dataset",
     "network_at",

@@ -9,6 +9,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from engine.errors import UserInputError
+
 LEAKY_SLOPE = 0.01  # slope of leaky ReLU for negative z
 
 
@@ -108,7 +110,9 @@ OUTPUT_ACTIVATIONS = HIDDEN_ACTIVATIONS + ("softmax",)
 
 
 def get_activation(name: str) -> Activation:
-    """Return the activation called `name`, or raise ValueError listing the known names."""
+    """Return the activation called `name`, or raise UserInputError listing the known names."""
     if name not in ACTIVATIONS:
-        raise ValueError(f"Unknown activation {name!r}; choose one of: {', '.join(ACTIVATIONS)}.")
+        raise UserInputError(
+            f"Unknown activation {name!r}; choose one of: {', '.join(ACTIVATIONS)}."
+        )
     return ACTIVATIONS[name]

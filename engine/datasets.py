@@ -10,6 +10,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from engine import limits
+from engine.errors import UserInputError
 from engine.validation import check_fraction, check_int
 
 TASKS = ("binary", "multiclass", "regression")
@@ -38,7 +39,7 @@ class Dataset:
             return (self.Y[:, 0] > 0.5).astype(int)
         if self.task == "multiclass":
             return np.argmax(self.Y, axis=1)
-        raise ValueError("Regression data have no class labels.")
+        raise UserInputError("Regression data have no class labels.")
 
 
 @dataclass(frozen=True)
@@ -255,7 +256,7 @@ GENERATORS = {
 def make_dataset(name: str, n_samples: int = 200, noise: float = 0.1, seed: int = 0) -> Dataset:
     """The generated dataset called `name` (one of GENERATORS)."""
     if name not in GENERATORS:
-        raise ValueError(f"Unknown dataset {name!r}; choose one of: {', '.join(GENERATORS)}.")
+        raise UserInputError(f"Unknown dataset {name!r}; choose one of: {', '.join(GENERATORS)}.")
     return GENERATORS[name](n_samples=n_samples, noise=noise, seed=seed)
 
 

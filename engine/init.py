@@ -2,6 +2,8 @@
 
 import numpy as np
 
+from engine.errors import UserInputError
+
 UNIFORM_RANGE = 0.5  # "uniform" draws weights and biases from U(-0.5, 0.5)
 
 INITIALISERS = {
@@ -33,7 +35,7 @@ def initialise(
             W = np.zeros((n_out, n_in))
             b = np.zeros(n_out)
         else:
-            raise ValueError(
+            raise UserInputError(
                 f"Unknown initialisation {scheme!r}; choose one of: {', '.join(INITIALISERS)}."
             )
         weights.append(W)

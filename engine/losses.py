@@ -9,6 +9,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from engine.errors import UserInputError
+
 
 @dataclass(frozen=True)
 class Loss:
@@ -95,7 +97,7 @@ LOSSES: dict[str, Loss] = {
 
 
 def get_loss(name: str) -> Loss:
-    """Return the loss called `name`, or raise ValueError listing the known names."""
+    """Return the loss called `name`, or raise UserInputError listing the known names."""
     if name not in LOSSES:
-        raise ValueError(f"Unknown loss {name!r}; choose one of: {', '.join(LOSSES)}.")
+        raise UserInputError(f"Unknown loss {name!r}; choose one of: {', '.join(LOSSES)}.")
     return LOSSES[name]

@@ -15,6 +15,7 @@ from engine.activations import (
     Activation,
     get_activation,
 )
+from engine.errors import UserInputError
 from engine.init import INITIALISERS, initialise
 from engine.losses import LOSSES, get_loss
 from engine.trace import LayerTrace, StepTrace
@@ -23,16 +24,16 @@ from engine.validation import as_matrix, check_choice, check_finite, check_int, 
 
 def _check_architecture(layer_sizes: Sequence[int], activations: Sequence[str], loss: str) -> None:
     if len(layer_sizes) < 2:
-        raise ValueError("A network needs at least an input and an output layer.")
+        raise UserInputError("A network needs at least an input and an output layer.")
     if len(layer_sizes) - 2 > limits.MAX_HIDDEN_LAYERS:
-        raise ValueError(
+        raise UserInputError(
             f"A network may have at most {limits.MAX_HIDDEN_LAYERS} hidden layers;"
             f" got {len(layer_sizes) - 2}."
         )
     for index, size in enumerate(layer_sizes):
         check_int(size, f"Layer {index} size", 1, limits.MAX_UNITS)
     if len(activations) != len(layer_sizes) - 1:
-        raise ValueError(
+        raise UserInputError(
             f"Give one activation per layer after the input: {len(layer_sizes) - 1} expected,"
             f" {len(activations)} given."
         )
@@ -40,17 +41,17 @@ def _check_architecture(layer_sizes: Sequence[int], activations: Sequence[str], 
         is_output = index == len(activations) - 1
         allowed = OUTPUT_ACTIVATIONS if is_output else HIDDEN_ACTIVATIONS
         if name == "softmax" and not is_output:
-            raise ValueError("Softmax is allowed only on the output layer.")
+            raise UserInputError("Softmax is allowed only on the output layer.")
         check_choice(name, "activation", allowed)
     check_choice(loss, "loss", tuple(LOSSES))
     output = activations[-1]
     required = get_loss(loss).required_output
     if required is not None and output != required:
-        raise ValueError(f"The {loss} loss needs a {required} output layer, not {output}.")
+        raise UserInputError(f"The {loss} loss needs a {required} output layer, not {output}.")
     if output == "softmax" and loss != "cross_entropy":
-        raise ValueError("A softmax output layer must be trained with the cross_entropy loss.")
+        raise UserInputError("A softmax output layer must be trained with the cross_entropy loss.")
     if output == "softmax" and layer_sizes[-1] < 2:
-        raise ValueError("A softmax output layer needs at least 2 units.")
+        raise UserInputError("A softmax output layer needs at least 2 units.")
 
 
 def _fprime(activation: Activation, z: np.ndarray, a: np.ndarray) -> np.ndarray:
@@ -104,21 +105,21 @@ class Network:
     ) -> "Network":
         """Build a network from given weights W[l] (n_out, n_in) and biases b[l] (n_out,)."""
         if len(weights) != len(biases):
-            raise ValueError(
+            raise UserInputError(
                 f"Give one bias vector per weight matrix: {len(weights)} weight matrices,"
                 f" {len(biases)} bias vectors."
             )
         if not weights:
-            raise ValueError("A network needs at least one weight matrix.")
+            raise UserInputError("A network needs at least one weight matrix.")
         W_list = [as_matrix(W, f"Weights of layer {i + 1}") for i, W in enumerate(weights)]
         b_list = []
         for index, b in enumerate(biases):
             try:
                 vector = np.array(b, dtype=np.float64)
             except (TypeError, ValueError):
-                raise ValueError(f"Biases of layer {index + 1} must be numbers.") from None
+                raise UserInputError(f"Biases of layer {index + 1} must be numbers.") from None
             if vector.ndim != 1 or vector.shape[0] != W_list[index].shape[0]:
-                raise ValueError(
+                raise UserInputError(
                     f"Biases of layer {index + 1} must be a list of {W_list[index].shape[0]}"
                     f" numbers, one per unit; got shape {vector.shape}."
                 )
@@ -127,7 +128,7 @@ class Network:
         layer_sizes = [W_list[0].shape[1]] + [W.shape[0] for W in W_list]
         for index in range(1, len(W_list)):
             if W_list[index].shape[1] != W_list[index - 1].shape[0]:
-                raise ValueError(
+                raise UserInputError(
                     f"Weights of layer {index + 1} have {W_list[index].shape[1]} column(s), but"
                     f" layer {index} has {W_list[index - 1].shape[0]} unit(s)."
                 )
@@ -167,15 +168,15 @@ class Network:
             return X, None
         Y = as_matrix(Y, "Targets Y", self.n_outputs)
         if Y.shape[0] != X.shape[0]:
-            raise ValueError(
+            raise UserInputError(
                 f"Inputs have {X.shape[0]} row(s) but targets have {Y.shape[0]};"
                 " give one target row per input row."
             )
         if self.loss == "binary_cross_entropy" and np.any((Y < 0) | (Y > 1)):
-            raise ValueError("Binary cross-entropy targets must be between 0 and 1.")
+            raise UserInputError("Binary cross-entropy targets must be between 0 and 1.")
         if self.loss == "cross_entropy":
             if np.any(Y < 0) or not np.allclose(Y.sum(axis=1), 1.0):
-                raise ValueError(
+                raise UserInputError(
                     "Cross-entropy targets must be one-hot rows (or probabilities summing to 1)."
                 )
         return X, Y

@@ -2,6 +2,8 @@
 
 import numpy as np
 
+from engine.errors import UserInputError
+
 OPTIMIZERS = {
     "sgd": "Plain gradient descent: p <- p - lr * g",
     "momentum": "SGD with momentum 0.9: v <- 0.9 v + g; p <- p - lr * v",
@@ -14,7 +16,9 @@ class Optimizer:
 
     def __init__(self, name: str, learning_rate: float, momentum: float = 0.9):
         if name not in OPTIMIZERS:
-            raise ValueError(f"Unknown optimizer {name!r}; choose one of: {', '.join(OPTIMIZERS)}.")
+            raise UserInputError(
+                f"Unknown optimizer {name!r}; choose one of: {', '.join(OPTIMIZERS)}."
+            )
         self.name = name
         self.learning_rate = learning_rate
         self.momentum = momentum

@@ -12,6 +12,7 @@ import numpy as np
 
 from engine import limits
 from engine.datasets import TASKS
+from engine.errors import UserInputError
 from engine.losses import get_loss
 from engine.network import Network
 from engine.optimizers import OPTIMIZERS, Optimizer
@@ -30,7 +31,7 @@ class TrainConfig:
     seed: int = 0  # shuffles the mini-batches
 
     def validated(self) -> "TrainConfig":
-        """This config with every field checked against the caps (ValueError otherwise)."""
+        """This config with every field checked against the caps (UserInputError otherwise)."""
         return replace(
             self,
             learning_rate=check_learning_rate(self.learning_rate),
@@ -174,7 +175,7 @@ class Trainer:
         self.updates_per_epoch = math.ceil(n_train / self.batch_size)
         self.total_updates = self.config.epochs * self.updates_per_epoch
         if self.total_updates > limits.MAX_UPDATES:
-            raise ValueError(
+            raise UserInputError(
                 f"{self.config.epochs} epochs of {self.updates_per_epoch} updates each make"
                 f" {self.total_updates:,} updates; at most {limits.MAX_UPDATES:,} are allowed."
                 " Use fewer epochs or a larger batch size."

@@ -1,43 +1,46 @@
-"""Checks shared by every public entry point; each failure is a ValueError a student can act on."""
+"""Checks shared by every public entry point; each failure is a UserInputError a student can fix."""
 
 from collections.abc import Sequence
 
 import numpy as np
 
 from engine import limits
+from engine.errors import UserInputError
 
 
 def as_matrix(values, name: str, columns: int | None = None) -> np.ndarray:
     """Return `values` as a finite float64 array of shape (rows, columns).
 
-    Raises ValueError naming `name` when the values are not numbers, not 2-D, empty,
+    Raises UserInputError naming `name` when the values are not numbers, not 2-D, empty,
     not finite, larger than the caps, or have the wrong number of columns.
     """
     try:
         array = np.array(values, dtype=np.float64)
     except (TypeError, ValueError):
-        raise ValueError(f"{name} must contain only numbers.") from None
+        raise UserInputError(f"{name} must contain only numbers.") from None
     if array.ndim != 2:
-        raise ValueError(
+        raise UserInputError(
             f"{name} must be a table of shape (samples, columns); got {array.ndim} dimension(s)."
         )
     rows, cols = array.shape
     if rows == 0 or cols == 0:
-        raise ValueError(f"{name} is empty; it needs at least one row and one column.")
+        raise UserInputError(f"{name} is empty; it needs at least one row and one column.")
     if rows > limits.MAX_SAMPLES:
-        raise ValueError(f"{name} has {rows} rows; at most {limits.MAX_SAMPLES} are allowed.")
+        raise UserInputError(f"{name} has {rows} rows; at most {limits.MAX_SAMPLES} are allowed.")
     if columns is not None and cols != columns:
-        raise ValueError(f"{name} has {cols} column(s), but the network expects {columns}.")
+        raise UserInputError(f"{name} has {cols} column(s), but the network expects {columns}.")
     check_finite(array, name)
     return array
 
 
 def check_finite(array: np.ndarray, name: str) -> None:
-    """Raise ValueError if `array` holds NaN, infinity or a value beyond MAX_ABS_VALUE."""
+    """Raise UserInputError if `array` holds NaN, infinity or a value beyond MAX_ABS_VALUE."""
     if not np.isfinite(array).all():
-        raise ValueError(f"{name} contains NaN or infinite values; every entry must be a number.")
+        raise UserInputError(
+            f"{name} contains NaN or infinite values; every entry must be a number."
+        )
     if array.size and np.abs(array).max() > limits.MAX_ABS_VALUE:
-        raise ValueError(
+        raise UserInputError(
             f"{name} contains a value larger than {limits.MAX_ABS_VALUE:g} in magnitude."
         )
 
@@ -47,9 +50,9 @@ def check_learning_rate(learning_rate) -> float:
     try:
         value = float(learning_rate)
     except (TypeError, ValueError):
-        raise ValueError("The learning rate must be a number.") from None
+        raise UserInputError("The learning rate must be a number.") from None
     if not np.isfinite(value) or value <= 0 or value > limits.MAX_LEARNING_RATE:
-        raise ValueError(
+        raise UserInputError(
             f"The learning rate must be greater than 0 and at most {limits.MAX_LEARNING_RATE:g};"
             f" got {learning_rate}."
         )
@@ -57,30 +60,32 @@ def check_learning_rate(learning_rate) -> float:
 
 
 def check_int(value, name: str, low: int, high: int) -> int:
-    """Return `value` as an int in [low, high], or raise ValueError saying what is allowed."""
+    """Return `value` as an int in [low, high], or raise UserInputError saying what is allowed."""
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
         if isinstance(value, float) and value.is_integer():
             value = int(value)
         else:
-            raise ValueError(f"{name} must be a whole number from {low} to {high}; got {value!r}.")
+            raise UserInputError(
+                f"{name} must be a whole number from {low} to {high}; got {value!r}."
+            )
     if not low <= value <= high:
-        raise ValueError(f"{name} must be from {low} to {high}; got {value}.")
+        raise UserInputError(f"{name} must be from {low} to {high}; got {value}.")
     return int(value)
 
 
 def check_fraction(value, name: str, low: float, high: float) -> float:
-    """Return `value` as a finite float in [low, high], or raise ValueError."""
+    """Return `value` as a finite float in [low, high], or raise UserInputError."""
     try:
         number = float(value)
     except (TypeError, ValueError):
-        raise ValueError(f"{name} must be a number from {low:g} to {high:g}.") from None
+        raise UserInputError(f"{name} must be a number from {low:g} to {high:g}.") from None
     if not np.isfinite(number) or not low <= number <= high:
-        raise ValueError(f"{name} must be from {low:g} to {high:g}; got {value}.")
+        raise UserInputError(f"{name} must be from {low:g} to {high:g}; got {value}.")
     return number
 
 
 def check_choice(value, name: str, allowed: Sequence[str]) -> str:
-    """Return `value` if it is one of `allowed`, else raise ValueError listing them."""
+    """Return `value` if it is one of `allowed`, else raise UserInputError listing them."""
     if value not in allowed:
-        raise ValueError(f"Unknown {name} {value!r}; choose one of: {', '.join(allowed)}.")
+        raise UserInputError(f"Unknown {name} {value!r}; choose one of: {', '.join(allowed)}.")
     return value

@@ -36,7 +36,7 @@ def derivative_products(
     b: float = 0.0,
 ) -> ChainProducts:
     """Forward through `n_layers` one-unit layers of `activation` from input `x`, weight `w`,
-    bias `b`; return each layer's f'(z_k) and the running products (ValueError if invalid)."""
+    bias `b`; return each layer's f'(z_k) and the running products (UserInputError if invalid)."""
     check_choice(activation, "activation", HIDDEN_ACTIVATIONS)
     n_layers = check_int(n_layers, "Number of layers", 1, MAX_CHAIN_LAYERS)
     x = check_fraction(x, "Input x", -limits.MAX_ABS_VALUE, limits.MAX_ABS_VALUE)
@@ -68,7 +68,7 @@ def compare_activations(
 
 
 def evaluate(activation: str, z: float) -> tuple[float, float]:
-    """f(z) and f'(z) of `activation` at one finite z (ValueError otherwise)."""
+    """f(z) and f'(z) of `activation` at one finite z (UserInputError otherwise)."""
     check_choice(activation, "activation", HIDDEN_ACTIVATIONS)
     z = check_fraction(z, "z", -limits.MAX_ABS_VALUE, limits.MAX_ABS_VALUE)
     f = get_activation(activation)

@@ -14,6 +14,7 @@ import numpy as np
 
 from engine import limits
 from engine.activations import HIDDEN_ACTIVATIONS, get_activation
+from engine.errors import UserInputError
 from engine.gradcheck import numerical_gradients
 from engine.losses import get_loss
 from engine.network import Network
@@ -129,28 +130,28 @@ class GraphSettings:
     tied: bool = False  # use one weight w for both layers (w2 := w1)
 
     def validated(self) -> "GraphSettings":
-        """These settings, or ValueError saying which value is not allowed."""
+        """These settings, or UserInputError saying which value is not allowed."""
         for field in ("x", "y", "w1", "b1", "w2", "b2"):
             value = getattr(self, field)
             try:
                 number = float(value)
             except (TypeError, ValueError):
-                raise ValueError(f"{field} must be a number.") from None
+                raise UserInputError(f"{field} must be a number.") from None
             if not math.isfinite(number):
-                raise ValueError(f"{field} must be a finite number; got {value}.")
+                raise UserInputError(f"{field} must be a finite number; got {value}.")
             if abs(number) > limits.MAX_ABS_VALUE:
-                raise ValueError(
+                raise UserInputError(
                     f"{field} must be at most {limits.MAX_ABS_VALUE:g} in magnitude; got {value}."
                 )
         check_choice(self.activation, "activation", HIDDEN_ACTIVATIONS)
         check_choice(self.loss, "loss", GRAPH_LOSSES)
         if self.loss == "binary_cross_entropy":
             if self.activation != "sigmoid":
-                raise ValueError(
+                raise UserInputError(
                     "Binary cross-entropy needs a sigmoid output; choose sigmoid or another loss."
                 )
             if not 0.0 <= float(self.y) <= 1.0:
-                raise ValueError("With binary cross-entropy the target y must be from 0 to 1.")
+                raise UserInputError("With binary cross-entropy the target y must be from 0 to 1.")
         return self
 
 
@@ -159,7 +160,7 @@ def _scalar(function, value: float) -> float:
 
 
 def build_graph(settings: GraphSettings) -> ChainGraph:
-    """Forward pass and step-by-step backward pass of `settings` (ValueError if invalid)."""
+    """Forward pass and step-by-step backward pass of `settings` (UserInputError if invalid)."""
     s = settings.validated()
     f = get_activation(s.activation)
     loss = get_loss(s.loss)

@@ -13,6 +13,7 @@ import numpy as np
 from engine import limits
 from engine.activations import get_activation
 from engine.datasets import make_dataset
+from engine.errors import UserInputError
 from engine.losses import get_loss
 from engine.network import Network
 from engine.train import TrainConfig, Trainer
@@ -47,10 +48,10 @@ def compare_learning_rates(
 ) -> list[LearningRateRun]:
     """Train the same 1-8-1 network on the same sine data once per learning rate (full batch).
 
-    Raises ValueError if a learning rate or the number of epochs is out of range.
+    Raises UserInputError if a learning rate or the number of epochs is out of range.
     """
     if not 1 <= len(learning_rates) <= MAX_COMPARED_RATES:
-        raise ValueError(f"Compare from 1 to {MAX_COMPARED_RATES} learning rates.")
+        raise UserInputError(f"Compare from 1 to {MAX_COMPARED_RATES} learning rates.")
     rates = [check_learning_rate(rate) for rate in learning_rates]
     epochs = check_int(epochs, "Epochs", 1, MAX_COMPARISON_EPOCHS)
     data = make_dataset(**COMPARISON_DATA)

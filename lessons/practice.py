@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from engine import limits
+from engine.errors import UserInputError
 from engine.network import Network
 from engine.trace import StepTrace
 from engine.validation import check_choice, check_int
@@ -125,11 +126,11 @@ class AnswerCheck:
 def parse_number(text: str) -> float:
     """The number written in `text` (a decimal comma and a Unicode minus are accepted).
 
-    Raises ValueError with a message for text that is not one finite number.
+    Raises UserInputError with a message for text that is not one finite number.
     """
     cleaned = text.strip().replace("\u2212", "-").replace(" ", "")
     if len(cleaned) > MAX_ANSWER_CHARS:
-        raise ValueError(
+        raise UserInputError(
             f"That is too long for a number; use at most {MAX_ANSWER_CHARS} characters."
         )
     if "," in cleaned and "." not in cleaned and cleaned.count(",") == 1:
@@ -137,12 +138,12 @@ def parse_number(text: str) -> float:
     try:
         value = float(cleaned)
     except ValueError:
-        raise ValueError(
+        raise UserInputError(
             f"“{text.strip()[:MAX_ANSWER_CHARS]}” is not a number. Type a decimal number"
             " such as -0.0123 or 1.5e-3."
         ) from None
     if not math.isfinite(value):
-        raise ValueError("Type a finite number; NaN and infinity are never the answer here.")
+        raise UserInputError("Type a finite number; NaN and infinity are never the answer here.")
     return value
 
 
@@ -161,7 +162,7 @@ def check_answer(
         return AnswerCheck("empty", "Type your answer as a number first, e.g. 0.0532.")
     try:
         value = parse_number(str(text))
-    except ValueError as error:
+    except UserInputError as error:
         return AnswerCheck("invalid", str(error))
     tolerance = max(rel_tol * abs(expected), abs_tol)
     if abs(value - expected) <= tolerance:

@@ -19,6 +19,7 @@ import numpy as np
 from engine import limits
 from engine.csv_loader import load_csv, read_csv_table
 from engine.datasets import GENERATORS, Dataset, Split, make_dataset, train_test_split
+from engine.errors import UserInputError
 from engine.network import Network
 from engine.train import History, Snapshot, TrainConfig, Trainer
 
@@ -71,14 +72,16 @@ class LabSettings:
 def output_choices(task: str) -> tuple[str, ...]:
     """Output activations that fit `task` (binary, multiclass or regression); default first."""
     if task not in OUTPUT_ACTIVATIONS:
-        raise ValueError(f"Unknown task {task!r}; choose one of: {', '.join(OUTPUT_ACTIVATIONS)}.")
+        raise UserInputError(
+            f"Unknown task {task!r}; choose one of: {', '.join(OUTPUT_ACTIVATIONS)}."
+        )
     return OUTPUT_ACTIVATIONS[task]
 
 
 def loss_choices(task: str) -> tuple[str, ...]:
     """Losses that fit `task`; default first."""
     if task not in LOSSES:
-        raise ValueError(f"Unknown task {task!r}; choose one of: {', '.join(LOSSES)}.")
+        raise UserInputError(f"Unknown task {task!r}; choose one of: {', '.join(LOSSES)}.")
     return LOSSES[task]
 
 
@@ -88,23 +91,23 @@ def default_output(task: str) -> tuple[str, str]:
 
 
 def csv_columns(data: bytes | str) -> list[str]:
-    """Column names of an uploaded CSV file, after the engine's full validation (ValueError)."""
+    """Column names of an uploaded CSV file, after the engine's full validation (UserInputError)."""
     header, _ = read_csv_table(data)
     return header
 
 
 def dataset_from_upload(data: bytes | str, target: str) -> Dataset:
-    """The Dataset of an uploaded CSV file with `target` as the target column (ValueError)."""
+    """The Dataset of an uploaded CSV file with `target` as the target column (UserInputError)."""
     if data is None or len(data) == 0:
-        raise ValueError("The file is empty; it needs a header row and at least one data row.")
+        raise UserInputError("The file is empty; it needs a header row and at least one data row.")
     return load_csv(data, target, name=UPLOADED)
 
 
 def make_lab_dataset(settings: LabSettings, uploaded: Dataset | None = None) -> Dataset:
-    """The dataset `settings` names; `uploaded` stands in for UPLOADED (ValueError if missing)."""
+    """The dataset `settings` names; `uploaded` stands in for UPLOADED (UserInputError if none)."""
     if settings.dataset == UPLOADED:
         if uploaded is None:
-            raise ValueError("Upload a CSV file and choose its target column first.")
+            raise UserInputError("Upload a CSV file and choose its target column first.")
         return uploaded
     return make_dataset(settings.dataset, settings.n_samples, settings.noise, settings.seed)
 
@@ -112,17 +115,17 @@ def make_lab_dataset(settings: LabSettings, uploaded: Dataset | None = None) -> 
 def build_network(settings: LabSettings, n_inputs: int, n_outputs: int, task: str) -> Network:
     """An untrained network for the settings (the task picks the output and loss by default)."""
     if len(settings.hidden_units) != len(settings.hidden_activations):
-        raise ValueError("Give one activation per hidden layer.")
+        raise UserInputError("Give one activation per hidden layer.")
     output, loss = default_output(task)
     output = settings.output_activation or output
     loss = settings.loss or loss
     if output not in output_choices(task):
-        raise ValueError(
+        raise UserInputError(
             f"A {task} task needs one of these output activations:"
             f" {', '.join(output_choices(task))}."
         )
     if loss not in loss_choices(task):
-        raise ValueError(
+        raise UserInputError(
             f"A {task} task needs one of these losses: {', '.join(loss_choices(task))}."
         )
     return Network(
@@ -260,7 +263,7 @@ def _padded_range(values: np.ndarray) -> tuple[float, float]:
 def plane_grid(split: Split, resolution: int = GRID_RESOLUTION) -> PlaneGrid:
     """A grid covering the data of a 2-feature split, with a margin."""
     if split.X_train.shape[1] != 2:
-        raise ValueError("The input plane needs data with exactly 2 features.")
+        raise UserInputError("The input plane needs data with exactly 2 features.")
     X_all = split.x_scaler.inverse(np.vstack([split.X_train, split.X_test]))
     x1 = np.linspace(*_padded_range(X_all[:, 0]), resolution)
     x2 = np.linspace(*_padded_range(X_all[:, 1]), resolution)
@@ -276,7 +279,7 @@ def layer_outputs(net: Network, X: np.ndarray) -> list[np.ndarray]:
     """
     X = np.asarray(X, dtype=np.float64)
     if X.ndim != 2 or X.shape[1] != net.n_inputs or not np.all(np.isfinite(X)):
-        raise ValueError(f"Inputs must be finite rows of {net.n_inputs} numbers.")
+        raise UserInputError(f"Inputs must be finite rows of {net.n_inputs} numbers.")
     # In blocks: a multi-threaded BLAS on a busy machine makes one big product far slower.
     blocks = [
         [a for _, a in net._forward_layers(X[start : start + FORWARD_BLOCK_ROWS])]
@@ -296,10 +299,10 @@ def neuron_grid(net: Network, grid: PlaneGrid, layer: int, unit: int) -> np.ndar
     """(n, n) output of unit `unit` of layer `layer` (1 = first hidden layer) over the grid."""
     n_layers = len(net.weights)
     if not 1 <= layer <= n_layers:
-        raise ValueError(f"Choose a layer from 1 to {n_layers}.")
+        raise UserInputError(f"Choose a layer from 1 to {n_layers}.")
     outputs = layer_outputs(net, grid.X)[layer - 1]
     if not 0 <= unit < outputs.shape[1]:
-        raise ValueError(f"Layer {layer} has units 0 to {outputs.shape[1] - 1}.")
+        raise UserInputError(f"Layer {layer} has units 0 to {outputs.shape[1] - 1}.")
     n = grid.x1.shape[0]
     return outputs[:, unit].reshape(n, n)
 
@@ -307,7 +310,7 @@ def neuron_grid(net: Network, grid: PlaneGrid, layer: int, unit: int) -> np.ndar
 def fitted_curve(net: Network, split: Split, n_points: int = CURVE_POINTS):
     """(x, y_hat), each (n_points,), of a 1-feature regression in original units."""
     if split.X_train.shape[1] != 1:
-        raise ValueError("The fitted curve needs data with exactly 1 feature.")
+        raise UserInputError("The fitted curve needs data with exactly 1 feature.")
     X_all = split.x_scaler.inverse(np.vstack([split.X_train, split.X_test]))
     x = np.linspace(*_padded_range(X_all[:, 0]), n_points)
     Y_hat = net.forward(split.x_scaler.transform(x.reshape(-1, 1)))

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from engine.errors import UserInputError
 from engine.gradcheck import numerical_weight_gradient
 from engine.losses import get_loss
 from engine.network import Network
@@ -44,15 +45,15 @@ def weight_chain(net: Network, trace: StepTrace, layer: int, row: int, col: int)
     """The chain rule of W[layer][row, col] for the step recorded in `trace` on `net`.
 
     `net` must hold the parameters the trace was computed from (used for finite differences).
-    Raises ValueError for an id outside the network.
+    Raises UserInputError for an id outside the network.
     """
     n_weight_layers = len(trace.layers)
     if not 0 <= layer < n_weight_layers:
-        raise ValueError(f"Weight layer must be from 1 to {n_weight_layers}; got {layer + 1}.")
+        raise UserInputError(f"Weight layer must be from 1 to {n_weight_layers}; got {layer + 1}.")
     record = trace.layers[layer]
     n_out, n_in = record.W.shape
     if not (0 <= row < n_out and 0 <= col < n_in):
-        raise ValueError(
+        raise UserInputError(
             f"Weight layer {layer + 1} has {n_out} x {n_in} weights; got unit {row + 1},"
             f" input {col + 1}."
         )

@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from engine import limits
+from engine.errors import UserInputError
 from engine.losses import get_loss
 from engine.network import Network
 from engine.trace import StepTrace
@@ -52,7 +53,7 @@ class CustomConfig:
 def custom_scenario(config: CustomConfig, learning_rate: float = 0.5) -> Scenario:
     """A scenario from `config`, with seeded example inputs and targets that fit the loss.
 
-    Raises ValueError (with what is allowed) for an invalid architecture or caps.
+    Raises UserInputError (with what is allowed) for an invalid architecture or caps.
     """
     n_rows = check_int(config.n_rows, "Number of examples", 1, MAX_TABLE_ROWS)
     sizes = [config.n_inputs, *config.hidden_units, config.n_outputs]
@@ -95,34 +96,34 @@ def parse_table(
 ) -> np.ndarray:
     """The cells of an edited table as a float array of `shape`.
 
-    Raises ValueError naming the row and column of the first empty, non-numeric, infinite or
+    Raises UserInputError naming the row and column of the first empty, non-numeric, infinite or
     too large cell, or a wrong shape, so the page can say exactly what to fix.
     """
     n_rows, n_cols = shape
     try:
         rows = [list(row) for row in rows]
     except TypeError:
-        raise ValueError(f"{name} must be a table of numbers.") from None
+        raise UserInputError(f"{name} must be a table of numbers.") from None
     if len(rows) != n_rows or any(len(row) != n_cols for row in rows):
         got = f"{len(rows)} x {len(rows[0]) if rows else 0}"
-        raise ValueError(f"{name} must have {n_rows} row(s) and {n_cols} column(s); got {got}.")
+        raise UserInputError(f"{name} must have {n_rows} row(s) and {n_cols} column(s); got {got}.")
     values = np.empty((n_rows, n_cols))
     for r, row in enumerate(rows):
         for c, cell in enumerate(row):
             column = column_names[c] if column_names is not None else str(c + 1)
             where = f"{name}, row {r + 1}, column {column}"
             if cell is None or (isinstance(cell, str) and not cell.strip()):
-                raise ValueError(f"{where} is empty: type a number.")
+                raise UserInputError(f"{where} is empty: type a number.")
             if isinstance(cell, bool):
-                raise ValueError(f"{where} is not a number.")
+                raise UserInputError(f"{where} is not a number.")
             try:
                 number = float(cell)
             except (TypeError, ValueError):
-                raise ValueError(f"{where} is not a number: {str(cell)[:20]!r}.") from None
+                raise UserInputError(f"{where} is not a number: {str(cell)[:20]!r}.") from None
             if math.isnan(number):
-                raise ValueError(f"{where} is empty: type a number.")
+                raise UserInputError(f"{where} is empty: type a number.")
             if not math.isfinite(number) or abs(number) > limits.MAX_ABS_VALUE:
-                raise ValueError(
+                raise UserInputError(
                     f"{where} must be a finite number of magnitude at most"
                     f" {limits.MAX_ABS_VALUE:g}."
                 )
@@ -186,10 +187,10 @@ def apply_update(state: StepperState, trace: StepTrace, loss_after: float) -> St
     """Take the update recorded in `trace`: the next training step starts at phase 0.
 
     `trace` must be the step computed from `state`'s parameters; `loss_after` is the loss of
-    the updated parameters (for the history). Raises ValueError if the step diverged.
+    the updated parameters (for the history). Raises UserInputError if the step diverged.
     """
     if not _step_is_usable(trace) or not math.isfinite(loss_after):
-        raise ValueError(DIVERGED_MESSAGE.format(lr=trace.learning_rate))
+        raise UserInputError(DIVERGED_MESSAGE.format(lr=trace.learning_rate))
     undo = (state.undo + ((state.weights, state.biases),))[-undo_depth(state) :]
     history = (state.history + ((state.step + 1, float(loss_after)),))[-MAX_HISTORY:]
     return StepperState(
@@ -215,7 +216,7 @@ def next_training_step(
     net = network(state, activations, loss)
     trace = net.compute_trace(X, Y, learning_rate)
     if not _step_is_usable(trace):
-        raise ValueError(DIVERGED_MESSAGE.format(lr=learning_rate))
+        raise UserInputError(DIVERGED_MESSAGE.format(lr=learning_rate))
     net.apply(trace)
     with np.errstate(all="ignore"):
         loss_after = net.loss_value(X, Y)
@@ -280,7 +281,7 @@ def encode_tables(tables: Tables, base: Tables) -> str:
         zip(_flat_tables(tables), _flat_tables(base), strict=True)
     ):
         if array.shape != original.shape:
-            raise ValueError("Edited tables must keep the scenario's shapes.")
+            raise UserInputError("Edited tables must keep the scenario's shapes.")
         for row, col in zip(*np.nonzero(array != original), strict=True):
             changes.append([index, int(row), int(col), float(f"{array[row, col]:.10g}")])
     raw = json.dumps(changes, separators=(",", ":")).encode()
@@ -290,22 +291,22 @@ def encode_tables(tables: Tables, base: Tables) -> str:
 def decode_tables(text: str, base: Tables) -> Tables:
     """`base` with the changed cells encoded by `encode_tables` applied (copies).
 
-    Raises ValueError for anything malformed, too long, out of the tables or out of range.
+    Raises UserInputError for anything malformed, too long, out of the tables or out of range.
     """
     if not isinstance(text, str) or not 0 < len(text) <= MAX_SHARE_CHARS:
-        raise ValueError("The shared tables in the link are missing or too long.")
+        raise UserInputError("The shared tables in the link are missing or too long.")
     try:
         packed = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
         inflater = zlib.decompressobj()
         raw = inflater.decompress(packed, _MAX_SHARE_JSON)
         if inflater.unconsumed_tail:
-            raise ValueError("too long")
+            raise UserInputError("too long")
         changes = json.loads(raw)
     except (ValueError, TypeError, zlib.error, binascii.Error):
-        raise ValueError("The shared tables in the link could not be read.") from None
+        raise UserInputError("The shared tables in the link could not be read.") from None
     flat = [array.copy() for array in _flat_tables(base)]
     if not isinstance(changes, list) or len(changes) > sum(array.size for array in flat):
-        raise ValueError("The shared tables in the link could not be read.")
+        raise UserInputError("The shared tables in the link could not be read.")
     for change in changes:
         if (
             not isinstance(change, list)
@@ -314,7 +315,7 @@ def decode_tables(text: str, base: Tables) -> Tables:
             or isinstance(change[3], bool)
             or not isinstance(change[3], (int, float))
         ):
-            raise ValueError("The shared tables in the link could not be read.")
+            raise UserInputError("The shared tables in the link could not be read.")
         index, row, col, value = change
         try:
             value = float(value)
@@ -323,9 +324,9 @@ def decode_tables(text: str, base: Tables) -> Tables:
         if not 0 <= index < len(flat) or not (
             0 <= row < flat[index].shape[0] and 0 <= col < flat[index].shape[1]
         ):
-            raise ValueError("The link's tables do not fit this network.")
+            raise UserInputError("The link's tables do not fit this network.")
         if not math.isfinite(value) or abs(value) > limits.MAX_ABS_VALUE:
-            raise ValueError(
+            raise UserInputError(
                 f"A value in the link is not a finite number of magnitude at most"
                 f" {limits.MAX_ABS_VALUE:g}."
             )
