@@ -271,7 +271,7 @@ def _ensure_state(signature, scenario, tables, edited, sequence, X, Y, lr):
         return state
     first_visit = state is None
     net = stepper.network(
-        stepper.start(W, b, 0.0), scenario.network.activations, scenario.network.loss
+        stepper.start(W, b, 0.0), scenario.network.activations, scenario.network.loss_name
     )
     try:
         loss0 = net.loss_value(X, Y)
@@ -287,7 +287,9 @@ def _ensure_state(signature, scenario, tables, edited, sequence, X, Y, lr):
                 notes.append(f"Training steps in the link must be 0 to {stepper.MAX_HISTORY}.")
             for _ in range(steps):
                 try:
-                    state = stepper.next_training_step(state, net.activations, net.loss, X, Y, lr)
+                    state = stepper.next_training_step(
+                        state, net.activations, net.loss_name, X, Y, lr
+                    )
                 except UserInputError:
                     notes.append("The link's training steps diverged; stopped early.")
                     break
@@ -335,7 +337,7 @@ def _controls(state, scenario, sequence, X, Y, lr) -> None:
     """Previous / Next / Finish / Next training step / Undo / Reset (state moves in _act)."""
     net = scenario.network
     last = len(sequence) - 1
-    args = (len(sequence), tuple(net.activations), net.loss, X, Y, lr)
+    args = (len(sequence), tuple(net.activations), net.loss_name, X, Y, lr)
     with st.container(horizontal=True):
         st.button(
             "Previous", key="step_prev", shortcut="Left", icon=":material/arrow_back:",
@@ -508,7 +510,7 @@ def _history(state):
 
 
 def _export(trace, state, net, X, Y, lr, equations):
-    activations, loss = net.activations, net.loss
+    activations, loss = net.activations, net.loss_name
     step = state.step + 1
     cols = st.columns(5)
     cols[0].download_button(
@@ -617,7 +619,7 @@ def main() -> None:
         _controls(state, scenario, sequence, X, Y, lr)
         for note in st.session_state.pop(URL_NOTES, []):
             st.warning(note, icon=":material/link_off:")
-    net = stepper.network(state, scenario.network.activations, scenario.network.loss)
+    net = stepper.network(state, scenario.network.activations, scenario.network.loss_name)
     trace = net.compute_trace(X, Y, lr)
     phase = sequence[state.phase]
     strip.markdown(

@@ -99,7 +99,7 @@ def lean_step_factory(net: Network, X: np.ndarray, Y: np.ndarray, lr: float) -> 
     functions = [get_activation(name).f for name in net.activations]
     names = list(net.activations)
     output_df = get_activation(names[-1]).df
-    loss = get_loss(net.loss)
+    loss = get_loss(net.loss_name)
     n_layers = len(weights)
 
     def step() -> float:
@@ -161,11 +161,11 @@ def torch_step_factory(net: Network, X: np.ndarray, Y: np.ndarray, lr: float) ->
     bce = torch.nn.functional.binary_cross_entropy_with_logits
 
     def loss_of(z, a):
-        if net.loss == "squared_error":
+        if net.loss_name == "squared_error":
             return 0.5 * ((a - Y_t) ** 2).sum() / n
-        if net.loss == "mse":
+        if net.loss_name == "mse":
             return ((a - Y_t) ** 2).sum() / (n * k)
-        if net.loss == "binary_cross_entropy":
+        if net.loss_name == "binary_cross_entropy":
             return bce(z, Y_t, reduction="sum") / n
         return -(Y_t * torch.log_softmax(z, dim=1)).sum() / n
 

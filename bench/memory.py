@@ -117,9 +117,9 @@ def stepper_size(caps: bool, steps: int) -> dict:
     lr = 0.01 if caps else scenario.learning_rate
     for _ in range(steps):
         state = stepper.next_training_step(
-            state, net.activations, net.loss, scenario.X, scenario.Y, lr
+            state, net.activations, net.loss_name, scenario.X, scenario.Y, lr
         )
-    trace = stepper.network(state, net.activations, net.loss).compute_trace(
+    trace = stepper.network(state, net.activations, net.loss_name).compute_trace(
         scenario.X, scenario.Y, lr
     )
     return {"steps": steps, "bytes": deep_size(state) + deep_size(trace)}

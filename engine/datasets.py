@@ -11,7 +11,7 @@ import numpy as np
 
 from engine import limits
 from engine.errors import UserInputError
-from engine.validation import check_fraction, check_int
+from engine.validation import check_in_range, check_int
 
 TASKS = ("binary", "multiclass", "regression")
 
@@ -63,7 +63,7 @@ class Standardizer:
 
 def _check_common(n_samples: int, noise: float, seed: int) -> None:
     check_int(n_samples, "Number of samples", 4, limits.MAX_SAMPLES)
-    check_fraction(noise, "Noise", 0.0, limits.MAX_NOISE)
+    check_in_range(noise, "Noise", 0.0, limits.MAX_NOISE)
     check_int(seed, "Seed", 0, limits.MAX_SEED)
 
 
@@ -279,7 +279,7 @@ def train_test_split(
 
     Features (and regression targets) are scaled with the training rows' mean and std.
     """
-    check_fraction(test_fraction, "Test fraction", 0.0, 0.9)
+    check_in_range(test_fraction, "Test fraction", 0.0, 0.9)
     rng = np.random.default_rng(seed)
     order = rng.permutation(dataset.n_samples)
     n_test = int(round(test_fraction * dataset.n_samples))

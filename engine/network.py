@@ -92,7 +92,7 @@ class Network:
         check_choice(init, "initialisation", tuple(INITIALISERS))
         check_int(seed, "Seed", 0, limits.MAX_SEED)
         self.activations = activations
-        self.loss = loss
+        self.loss_name = loss
         self.weights, self.biases = initialise(layer_sizes, init, seed)
 
     @classmethod
@@ -135,7 +135,7 @@ class Network:
         _check_architecture(layer_sizes, list(activations), loss)
         net = cls.__new__(cls)
         net.activations = list(activations)
-        net.loss = loss
+        net.loss_name = loss
         net.weights, net.biases = W_list, b_list
         return net
 
@@ -158,7 +158,7 @@ class Network:
             [W.copy() for W in self.weights],
             [b.copy() for b in self.biases],
             self.activations,
-            self.loss,
+            self.loss_name,
         )
 
     def check_data(self, X, Y=None) -> tuple[np.ndarray, np.ndarray | None]:
@@ -172,9 +172,9 @@ class Network:
                 f"Inputs have {X.shape[0]} row(s) but targets have {Y.shape[0]};"
                 " give one target row per input row."
             )
-        if self.loss == "binary_cross_entropy" and np.any((Y < 0) | (Y > 1)):
+        if self.loss_name == "binary_cross_entropy" and np.any((Y < 0) | (Y > 1)):
             raise UserInputError("Binary cross-entropy targets must be between 0 and 1.")
-        if self.loss == "cross_entropy":
+        if self.loss_name == "cross_entropy":
             if np.any(Y < 0) or not np.allclose(Y.sum(axis=1), 1.0):
                 raise UserInputError(
                     "Cross-entropy targets must be one-hot rows (or probabilities summing to 1)."
@@ -203,7 +203,7 @@ class Network:
         X, Y = self.check_data(X, Y)
         z, a = self._forward_layers(X)[-1]
         with np.errstate(over="ignore", invalid="ignore"):
-            return get_loss(self.loss).value(a, Y, z)
+            return get_loss(self.loss_name).value(a, Y, z)
 
     def compute_trace(self, X, Y, learning_rate: float = 0.1) -> StepTrace:
         """Record a full gradient-descent step on the batch without changing the parameters.
@@ -213,7 +213,7 @@ class Network:
         """
         X, Y = self.check_data(X, Y)
         learning_rate = check_learning_rate(learning_rate)
-        loss = get_loss(self.loss)
+        loss = get_loss(self.loss_name)
         forward = self._forward_layers(X)
         n_layers = len(self.weights)
         records: list[LayerTrace | None] = [None] * n_layers
@@ -253,7 +253,7 @@ class Network:
             X=X,
             Y=Y,
             layers=tuple(records),
-            loss_name=self.loss,
+            loss_name=self.loss_name,
             loss=float(np.sum(loss_terms)),
             loss_terms=loss_terms,
             learning_rate=learning_rate,
@@ -284,7 +284,7 @@ class Network:
 
     def set_parameters(self, weights: Sequence, biases: Sequence) -> None:
         """Replace the parameters with copies of validated ones of the same shapes."""
-        other = Network.from_parameters(weights, biases, self.activations, self.loss)
+        other = Network.from_parameters(weights, biases, self.activations, self.loss_name)
         if other.layer_sizes != self.layer_sizes:
             raise ValueError(
                 f"Expected parameters for layers {self.layer_sizes}, got {other.layer_sizes}."

@@ -16,7 +16,7 @@ from engine.errors import UserInputError
 from engine.losses import get_loss
 from engine.network import Network
 from engine.optimizers import OPTIMIZERS, Optimizer
-from engine.validation import check_choice, check_fraction, check_int, check_learning_rate
+from engine.validation import check_choice, check_in_range, check_int, check_learning_rate
 
 
 @dataclass(frozen=True)
@@ -38,7 +38,7 @@ class TrainConfig:
             batch_size=check_int(self.batch_size, "Batch size", 1, limits.MAX_SAMPLES),
             epochs=check_int(self.epochs, "Epochs", 1, limits.MAX_EPOCHS),
             optimizer=check_choice(self.optimizer, "optimizer", tuple(OPTIMIZERS)),
-            l2=check_fraction(self.l2, "L2 penalty", 0.0, limits.MAX_L2),
+            l2=check_in_range(self.l2, "L2 penalty", 0.0, limits.MAX_L2),
             seed=check_int(self.seed, "Seed", 0, limits.MAX_SEED),
         )
 
@@ -212,7 +212,7 @@ class Trainer:
             return math.nan, Y
         z, a = self.net._forward_layers(X)[-1]
         with np.errstate(over="ignore", invalid="ignore"):
-            return get_loss(self.net.loss).value(a, Y, z), a
+            return get_loss(self.net.loss_name).value(a, Y, z), a
 
     def _record(self, train: tuple[float, np.ndarray] | None = None) -> None:
         """Record losses and accuracies; `train` is `_evaluate` on the training rows, if known."""
@@ -289,5 +289,5 @@ def network_at(net: Network, snapshot: Snapshot) -> Network:
         [W.copy() for W in snapshot.weights],
         [b.copy() for b in snapshot.biases],
         net.activations,
-        net.loss,
+        net.loss_name,
     )

@@ -73,7 +73,7 @@ def check_int(value, name: str, low: int, high: int) -> int:
     return int(value)
 
 
-def check_fraction(value, name: str, low: float, high: float) -> float:
+def check_in_range(value, name: str, low: float, high: float) -> float:
     """Return `value` as a finite float in [low, high], or raise UserInputError."""
     try:
         number = float(value)

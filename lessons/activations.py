@@ -11,7 +11,7 @@ import numpy as np
 
 from engine import limits
 from engine.activations import HIDDEN_ACTIVATIONS, get_activation
-from engine.validation import check_choice, check_fraction, check_int
+from engine.validation import check_choice, check_in_range, check_int
 
 MAX_CHAIN_LAYERS = 10
 STUDY_ACTIVATIONS = ("sigmoid", "tanh", "relu")
@@ -39,9 +39,9 @@ def derivative_products(
     bias `b`; return each layer's f'(z_k) and the running products (UserInputError if invalid)."""
     check_choice(activation, "activation", HIDDEN_ACTIVATIONS)
     n_layers = check_int(n_layers, "Number of layers", 1, MAX_CHAIN_LAYERS)
-    x = check_fraction(x, "Input x", -limits.MAX_ABS_VALUE, limits.MAX_ABS_VALUE)
-    w = check_fraction(w, "Weight w", -limits.MAX_ABS_VALUE, limits.MAX_ABS_VALUE)
-    b = check_fraction(b, "Bias b", -limits.MAX_ABS_VALUE, limits.MAX_ABS_VALUE)
+    x = check_in_range(x, "Input x", -limits.MAX_ABS_VALUE, limits.MAX_ABS_VALUE)
+    w = check_in_range(w, "Weight w", -limits.MAX_ABS_VALUE, limits.MAX_ABS_VALUE)
+    b = check_in_range(b, "Bias b", -limits.MAX_ABS_VALUE, limits.MAX_ABS_VALUE)
     f = get_activation(activation)
     z = np.empty(n_layers)
     a = np.array([x])
@@ -70,7 +70,7 @@ def compare_activations(
 def evaluate(activation: str, z: float) -> tuple[float, float]:
     """f(z) and f'(z) of `activation` at one finite z (UserInputError otherwise)."""
     check_choice(activation, "activation", HIDDEN_ACTIVATIONS)
-    z = check_fraction(z, "z", -limits.MAX_ABS_VALUE, limits.MAX_ABS_VALUE)
+    z = check_in_range(z, "z", -limits.MAX_ABS_VALUE, limits.MAX_ABS_VALUE)
     f = get_activation(activation)
     point = np.array([z])
     return float(f.f(point)[0]), float(f.df(point)[0])

@@ -17,7 +17,7 @@ from engine.errors import UserInputError
 from engine.losses import get_loss
 from engine.network import Network
 from engine.train import TrainConfig, Trainer
-from engine.validation import check_choice, check_fraction, check_int, check_learning_rate
+from engine.validation import check_choice, check_in_range, check_int, check_learning_rate
 
 # --- Several learning rates on the same network and data -------------------------------------
 
@@ -129,8 +129,8 @@ def descent_path(
 ) -> DescentPath:
     """Run `steps` full-batch gradient-descent updates of y_hat = f(w x + b) with the engine."""
     X, Y = neuron_data(activation)
-    w0 = check_fraction(w0, "Start w", -limits.MAX_ABS_VALUE, limits.MAX_ABS_VALUE)
-    b0 = check_fraction(b0, "Start b", -limits.MAX_ABS_VALUE, limits.MAX_ABS_VALUE)
+    w0 = check_in_range(w0, "Start w", -limits.MAX_ABS_VALUE, limits.MAX_ABS_VALUE)
+    b0 = check_in_range(b0, "Start b", -limits.MAX_ABS_VALUE, limits.MAX_ABS_VALUE)
     learning_rate = check_learning_rate(learning_rate)
     steps = check_int(steps, "Steps", 1, MAX_PATH_STEPS)
     net = Network.from_parameters([[[w0]]], [[b0]], [activation], "squared_error")

@@ -27,12 +27,12 @@ UPLOADED = "uploaded_csv"  # the dataset name that stands for the visitor's CSV 
 DATASETS = (*GENERATORS, UPLOADED)
 
 # Output activations and losses that fit each task; the first of each is the default.
-OUTPUT_ACTIVATIONS = {
+OUTPUT_ACTIVATIONS_BY_TASK = {
     "binary": ("sigmoid",),
     "multiclass": ("softmax",),
     "regression": ("linear", "tanh"),
 }
-LOSSES = {
+LOSSES_BY_TASK = {
     "binary": ("binary_cross_entropy", "mse", "squared_error"),
     "multiclass": ("cross_entropy",),
     "regression": ("mse", "squared_error"),
@@ -59,8 +59,8 @@ class LabSettings:
     seed: int = 0  # seeds the data, the split, the initial weights and the batch order
     hidden_units: tuple[int, ...] = (8,)  # units of each hidden layer, input side first
     hidden_activations: tuple[str, ...] = ("tanh",)  # one per hidden layer
-    output_activation: str | None = None  # None: the task's default (OUTPUT_ACTIVATIONS)
-    loss: str | None = None  # None: the task's default (LOSSES)
+    output_activation: str | None = None  # None: the task's default (OUTPUT_ACTIVATIONS_BY_TASK)
+    loss: str | None = None  # None: the task's default (LOSSES_BY_TASK)
     init: str = "xavier"
     learning_rate: float = 0.1
     batch_size: int = 32
@@ -71,18 +71,18 @@ class LabSettings:
 
 def output_choices(task: str) -> tuple[str, ...]:
     """Output activations that fit `task` (binary, multiclass or regression); default first."""
-    if task not in OUTPUT_ACTIVATIONS:
+    if task not in OUTPUT_ACTIVATIONS_BY_TASK:
         raise UserInputError(
-            f"Unknown task {task!r}; choose one of: {', '.join(OUTPUT_ACTIVATIONS)}."
+            f"Unknown task {task!r}; choose one of: {', '.join(OUTPUT_ACTIVATIONS_BY_TASK)}."
         )
-    return OUTPUT_ACTIVATIONS[task]
+    return OUTPUT_ACTIVATIONS_BY_TASK[task]
 
 
 def loss_choices(task: str) -> tuple[str, ...]:
     """Losses that fit `task`; default first."""
-    if task not in LOSSES:
-        raise UserInputError(f"Unknown task {task!r}; choose one of: {', '.join(LOSSES)}.")
-    return LOSSES[task]
+    if task not in LOSSES_BY_TASK:
+        raise UserInputError(f"Unknown task {task!r}; choose one of: {', '.join(LOSSES_BY_TASK)}.")
+    return LOSSES_BY_TASK[task]
 
 
 def default_output(task: str) -> tuple[str, str]:

@@ -50,7 +50,7 @@ def test_every_dataset_builds_a_network_of_the_right_shape_that_trains(name):
     data = make_dataset(name, 200, 0.1, 0)
     assert run.net.layer_sizes == [data.X.shape[1], 5, 3, data.Y.shape[1]]
     assert run.net.activations[-1] == default_output(data.task)[0]
-    assert run.net.loss == default_output(data.task)[1]
+    assert run.net.loss_name == default_output(data.task)[1]
     assert run.trainer.step(3) == 3
     assert np.all(np.isfinite(run.history.train_loss))
 
@@ -58,7 +58,7 @@ def test_every_dataset_builds_a_network_of_the_right_shape_that_trains(name):
 def test_a_chosen_output_and_loss_are_used_and_a_mismatch_is_refused():
     settings = LabSettings(dataset="sine", output_activation="tanh", loss="squared_error")
     net = build_run(settings).net
-    assert net.activations[-1] == "tanh" and net.loss == "squared_error"
+    assert net.activations[-1] == "tanh" and net.loss_name == "squared_error"
     with pytest.raises(ValueError, match="output activations"):
         build_network(LabSettings(output_activation="softmax"), 2, 1, "binary")
     with pytest.raises(ValueError, match="losses"):

@@ -65,7 +65,8 @@ def test_trace_csv_rows_match_the_trace():
 
 def test_weights_json_rebuilds_the_network():
     net = textbook_222().network
-    data = json.loads(export.weights_to_json(net.weights, net.biases, net.activations, net.loss))
+    text = export.weights_to_json(net.weights, net.biases, net.activations, net.loss_name)
+    data = json.loads(text)
     rebuilt = Network.from_parameters(data["weights"], data["biases"], data["activations"])
     for W, W_rebuilt in zip(net.weights, rebuilt.weights, strict=True):
         np.testing.assert_array_equal(W, W_rebuilt)
@@ -91,7 +92,7 @@ def test_python_snippet_runs_and_reproduces_the_step(make, tmp_path):
     net = scenario.network
     trace = _trace(scenario)
     snippet = export.python_snippet(
-        net.weights, net.biases, net.activations, net.loss, scenario.X, scenario.Y,
+        net.weights, net.biases, net.activations, net.loss_name, scenario.X, scenario.Y,
         scenario.learning_rate,
     )  # fmt: skip
     script = tmp_path / "snippet.py"

@@ -23,7 +23,7 @@ def _train(state, scenario, learning_rate=None):
     return stepper.next_training_step(
         state,
         net.activations,
-        net.loss,
+        net.loss_name,
         scenario.X,
         scenario.Y,
         learning_rate or scenario.learning_rate,
@@ -95,7 +95,7 @@ def test_big_networks_keep_fewer_undo_entries():
     n_values = sum(W.size + b.size for W, b in zip(net.weights, net.biases, strict=True))
     assert depth == stepper.MAX_UNDO_VALUES // n_values < stepper.MAX_HISTORY
     for _ in range(depth + 3):
-        state = stepper.next_training_step(state, net.activations, net.loss, X, Y, 0.01)
+        state = stepper.next_training_step(state, net.activations, net.loss_name, X, Y, 0.01)
     assert len(state.undo) == depth
     assert len(state.history) == depth + 4  # the loss history is not trimmed as early
 
@@ -106,7 +106,7 @@ def test_a_diverging_step_is_refused_with_advice():
     state = stepper.start(net.weights, net.biases, net.loss_value(X, Y))
     with pytest.raises(ValueError, match="learning rate") as caught:
         for _ in range(20):
-            state = stepper.next_training_step(state, net.activations, net.loss, X, Y, 100.0)
+            state = stepper.next_training_step(state, net.activations, net.loss_name, X, Y, 100.0)
     assert "Undo step" in str(caught.value)
     assert all(np.all(np.isfinite(W)) for W in state.weights)
 
