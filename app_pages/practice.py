@@ -11,12 +11,13 @@ from lessons.flashcards import load_flashcards, topics
 from lessons.practice import (
     EXERCISE_KINDS,
     KIND_LABELS,
+    SIGNIFICANT_FIGURES,
     Exercise,
     generate_exercise,
     record_outcome,
     score,
 )
-from viz.practice import question_markdown, solution_steps
+from viz.practice import answer_text, question_markdown, solution_steps
 
 SEED = "practice_seed"
 KIND = "practice_kind"
@@ -91,7 +92,10 @@ with exercises_tab, error_boundary("the exercise"):
             "Your answer",
             key=f"practice_answer_{exercise_id}",
             max_chars=40,
-            placeholder="e.g. -0.0532",
+            placeholder="e.g. -0.05321 or 1/8",
+            help=f"Give {SIGNIFICANT_FIGURES} significant figures: any answer that rounds to the"
+            " exact value at that precision is right. Decimals (0.05321, 5.321e-2) and"
+            " fractions (1/8) work.",
         )
         checked = columns[1].form_submit_button("Check", type="primary")
     if checked:
@@ -104,7 +108,10 @@ with exercises_tab, error_boundary("the exercise"):
     if feedback is not None and feedback[0] == exercise_id:
         result = feedback[1]
         if result.correct:
-            st.success(result.message, icon=":material/check_circle:")
+            st.success(
+                f"{result.message} The answer is {answer_text(exercise)}.",
+                icon=":material/check_circle:",
+            )
         elif result.status == "wrong":
             st.error(result.message, icon=":material/cancel:")
         else:
