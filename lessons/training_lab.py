@@ -21,7 +21,7 @@ from engine.csv_loader import load_csv, read_csv_table
 from engine.datasets import GENERATORS, Dataset, Split, make_dataset, train_test_split
 from engine.errors import UserInputError
 from engine.network import Network
-from engine.train import History, Snapshot, TrainConfig, Trainer
+from engine.train import History, Snapshot, TrainConfig, Trainer, network_at
 
 UPLOADED = "uploaded_csv"  # the dataset name that stands for the visitor's CSV file
 DATASETS = (*GENERATORS, UPLOADED)
@@ -193,6 +193,96 @@ def advance(trainer: Trainer, max_updates: int, time_budget: float) -> int:
         if made == 0 or time.perf_counter() - start >= time_budget:
             break
     return done
+
+
+# --- run controls: Play, Pause, Step, Epoch, Reset as pure transitions ------------------------
+
+ACTIONS = ("play", "pause", "tick", "step", "epoch", "reset")
+
+
+@dataclass(frozen=True, eq=False)
+class LabState:
+    """The lab's run and whether it is playing. `act` returns the next state.
+
+    The run's Trainer is trained in place (a History of up to MAX_UPDATES rows is not worth
+    copying on every update); everything else about a state is immutable.
+    """
+
+    run: LabRun
+    playing: bool = False
+
+
+def act(
+    state: LabState,
+    action: str,
+    updates_per_tick: int = 1,
+    time_budget: float = math.inf,
+) -> LabState:
+    """The state after `action` (one of ACTIONS).
+
+    play/pause set `playing` (idempotent, not a toggle: a click delivered twice must not undo
+    itself; a finished run cannot play). tick trains up to `updates_per_tick` updates within
+    `time_budget` seconds while playing and stops playing at the end. step makes one update,
+    epoch trains to the end of the current epoch, reset builds the same scenario untrained;
+    each of these pauses.
+    """
+    run, trainer = state.run, state.run.trainer
+    if action == "play":
+        return LabState(run, not trainer.finished)
+    if action == "pause":
+        return LabState(run, False)
+    if action == "tick":
+        if state.playing:
+            advance(trainer, updates_per_tick, time_budget)
+        return LabState(run, state.playing and not trainer.finished)
+    if action == "step":
+        trainer.step(1)
+        return LabState(run, False)
+    if action == "epoch":
+        trainer.run_epoch()
+        return LabState(run, False)
+    if action == "reset":
+        uploaded = run.dataset if run.settings.dataset == UPLOADED else None
+        return LabState(build_run(run.settings, uploaded), False)
+    raise UserInputError(f"Unknown action {action!r}; choose one of: {', '.join(ACTIONS)}.")
+
+
+def recorded_updates(run: LabRun) -> list[int]:
+    """Updates the time-travel slider can show: every snapshot, and the latest update."""
+    recorded = [snapshot.update for snapshot in run.history.snapshots]
+    if recorded[-1] != run.trainer.updates:
+        recorded.append(run.trainer.updates)  # the live network is always shown at the end
+    return recorded
+
+
+def shown_network(run: LabRun, update: int) -> Network:
+    """The network after `update` updates: the live one, or one rebuilt from its snapshot."""
+    if update >= run.trainer.updates:
+        return run.net
+    return network_at(run.net, snapshot_at(run.history, update))
+
+
+def class_names(run: LabRun) -> tuple[str, ...]:
+    """Names of the classes, in the order of the network's outputs (binary: class 0, 1)."""
+    if run.task == "binary":
+        return ("class 0", "class 1")
+    return tuple(run.dataset.target_names)
+
+
+def output_names(run: LabRun) -> tuple[str, ...]:
+    """Names of the network's output units (one for binary: class 1)."""
+    if run.task == "regression":
+        return tuple(run.dataset.target_names)
+    return class_names(run)[-run.net.n_outputs :]
+
+
+def labelled_points(run: LabRun) -> list[tuple[np.ndarray, np.ndarray, str]]:
+    """[(X (m, n_features), class (m,), "train"), (..., "test")] in original units."""
+    X_train, Y_train, X_test, Y_test = original_data(run.split)
+    return [
+        (X_train, class_labels(Y_train, run.task), "train"),
+        (X_test, class_labels(Y_test, run.task), "test"),
+    ]
 
 
 def snapshot_at(history: History, update: int) -> Snapshot:

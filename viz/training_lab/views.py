@@ -1,0 +1,146 @@
+"""Each view of the lab as (figure, text alternative), built from a run at a shown update.
+
+The page only places these on the screen; which chart fits the data (the input plane, a
+fitted curve, predicted against true, a confusion matrix) is decided here.
+"""
+
+import plotly.graph_objects as go
+
+from engine.network import Network
+from lessons.training_lab import (
+    EXPLODING_NORM,
+    VANISHING_NORM,
+    GradientDiagnosis,
+    LabRun,
+    class_names,
+    confusion_matrix,
+    diagnose_gradients,
+    fitted_curve,
+    labelled_points,
+    neuron_grid,
+    norms_at,
+    original_data,
+    output_grid,
+    output_names,
+    plane_grid,
+    predicted_vs_true,
+)
+from viz.network_graph import network_figure
+from viz.training_lab.curves import gradient_flow_alt, gradient_flow_figure, loss_alt, loss_figure
+from viz.training_lab.fits import (
+    confusion_alt,
+    confusion_figure,
+    fitted_curve_figure,
+    predicted_vs_true_figure,
+    regression_alt,
+)
+from viz.training_lab.network import network_alt
+from viz.training_lab.plane import boundary_alt, boundary_figure, neuron_alt, neuron_figure
+
+
+def loss_view(
+    run: LabRun, shown: int, height: int, font_size: int
+) -> tuple[go.Figure, str]:
+    """Loss (and accuracy) curves, with a line at `shown` unless it is the latest update."""
+    history = run.history
+    figure = loss_figure(
+        history.train_loss,
+        history.test_loss,
+        history.train_accuracy,
+        history.test_accuracy,
+        selected_update=None if shown == run.trainer.updates else shown,
+        total_updates=run.trainer.total_updates,
+        height=height,
+        font_size=font_size,
+    )
+    test_accuracy = history.test_accuracy if len(run.split.X_test) else None
+    return figure, loss_alt(history.train_loss, history.test_loss, test_accuracy, shown)
+
+
+def prediction_view(
+    run: LabRun, net: Network, shown: int, height: int, font_size: int
+) -> tuple[go.Figure, str]:
+    """The model's predictions in the chart that fits the data.
+
+    Classification of 2 features: the decision boundary over the input plane. Classification
+    of more: the confusion matrix. Regression of 1 feature: the fitted curve; of more:
+    predicted against true.
+    """
+    dataset, split, history = run.dataset, run.split, run.history
+    n_features = dataset.X.shape[1]
+    train_loss = float(history.train_loss[shown])
+    sizes = {"height": height, "font_size": font_size}
+    if run.task != "regression" and n_features == 2:
+        grid = plane_grid(split)
+        names = class_names(run)
+        figure = boundary_figure(
+            grid.x1, grid.x2, output_grid(net, grid), labelled_points(run),
+            class_names=names, feature_names=dataset.feature_names, **sizes,
+        )  # fmt: skip
+        return figure, boundary_alt(names, float(history.train_accuracy[shown]), shown)
+    if run.task != "regression":
+        matrix, part = confusion_matrix(net, split, run.task)
+        figure = confusion_figure(matrix, class_names(run), part=part, **sizes)
+        return figure, confusion_alt(matrix, part)
+    if n_features == 1:
+        X_train, Y_train, X_test, Y_test = original_data(split)
+        x, y = fitted_curve(net, split)
+        figure = fitted_curve_figure(
+            X_train[:, 0], Y_train[:, 0], X_test[:, 0], Y_test[:, 0], x, y,
+            x_name=dataset.feature_names[0], y_name=dataset.target_names[0], **sizes,
+        )  # fmt: skip
+        return figure, regression_alt("curve", train_loss, shown)
+    figure = predicted_vs_true_figure(
+        *predicted_vs_true(net, split), target_name=dataset.target_names[0], **sizes
+    )
+    return figure, regression_alt("scatter", train_loss, shown)
+
+
+def network_view(
+    run: LabRun, net: Network, shown: int, height: int, font_size: int
+) -> tuple[go.Figure, str]:
+    """The network graph of `net` (edge width and colour: weight)."""
+    figure = network_figure(
+        net.weights, net.biases, input_names=run.dataset.feature_names,
+        output_names=output_names(run), activations=net.activations,
+        height=height, font_size=font_size,
+    )  # fmt: skip
+    return figure, network_alt(net.layer_sizes, net.weights, shown)
+
+
+def neuron_label(layer: int, unit: int, n_layers: int) -> str:
+    """'hidden layer 1, unit 3' or 'output, unit 1' (units counted from 1, as on the graph)."""
+    kind = "output" if layer == n_layers else f"hidden layer {layer}"
+    return f"{kind}, unit {unit + 1}"
+
+
+def neuron_view(
+    run: LabRun, net: Network, neuron: tuple[int, int], shown: int, height: int, font_size: int
+) -> tuple[go.Figure, str]:
+    """Output of `neuron` (layer, unit; layer 1 = first hidden) over the input plane."""
+    layer, unit = neuron
+    label = neuron_label(layer, unit, len(net.weights))
+    grid = plane_grid(run.split)
+    values = neuron_grid(net, grid, layer, unit)
+    figure = neuron_figure(
+        grid.x1, grid.x2, values, labelled_points(run),
+        title=f"Output of {label} ({net.activations[layer - 1]})",
+        class_names=class_names(run), feature_names=run.dataset.feature_names,
+        height=height, font_size=font_size,
+    )  # fmt: skip
+    return figure, neuron_alt(label, values, shown)
+
+
+def gradient_view(
+    run: LabRun, shown: int, height: int, font_size: int
+) -> tuple[go.Figure, str, GradientDiagnosis]:
+    """Gradient norm per layer over the updates, and the diagnosis at `shown`."""
+    history = run.history
+    norms = norms_at(history, shown)
+    diagnosis = diagnose_gradients(norms, run.net.activations, run.settings.init)
+    figure = gradient_flow_figure(
+        history.grad_norms, selected_update=shown if shown < run.trainer.updates else None,
+        vanishing=VANISHING_NORM, exploding=EXPLODING_NORM, height=height, font_size=font_size,
+    )  # fmt: skip
+    return figure, gradient_flow_alt(norms, shown), diagnosis
+
