@@ -15,6 +15,7 @@ from lessons.learning_rate import (
     compare_learning_rates,
     descent_path,
     loss_surface,
+    step_size_limits,
 )
 from viz.format import format_number
 from viz.learn_charts import SERIES_DASHES, descent_contour_figure, learning_rate_figure
@@ -81,7 +82,7 @@ def path_alt(path, optimum) -> str:
 
 st.title("The learning rate")
 st.write(
-    "Gradient descent moves every weight against its gradient: w ← w − η ∂L/∂w. The learning"
+    "Gradient descent moves every weight against its gradient: w_new = w − η ∂L/∂w. The learning"
     " rate η sets the step size. Too small and training crawls; too large and each step"
     " overshoots, the loss jumps around or climbs; far too large and the weights blow up."
 )
@@ -163,6 +164,10 @@ with error_boundary("the loss surface"):
         )
         w0 = st.slider("Start w", -2.0, 6.0, -1.0, 0.1, key="learning_rate_w0", bind="query-params")
         b0 = st.slider("Start b", -7.0, 1.0, 0.0, 0.1, key="learning_rate_b0", bind="query-params")
+        limits_for_f = step_size_limits(
+            activation if activation in NEURON_ACTIVATIONS else "linear"
+        )
+        near = "" if limits_for_f.exact else " near the minimum"
         eta = st.number_input(
             "Learning rate η",
             0.001,
@@ -172,7 +177,10 @@ with error_boundary("the loss surface"):
             format="%.3f",
             key="learning_rate_eta",
             bind="query-params",
-            help="For the linear neuron, try 0.1, 0.5 (zig-zag) and 0.6 (divergence).",
+            help=f"For this neuron the steps zig-zag{near} above η ="
+            f" {format_number(limits_for_f.zigzag_rate, 3)} and diverge{near} above η ="
+            f" {format_number(limits_for_f.divergence_rate, 3)} (2 / the loss's largest"
+            " curvature).",
         )
         steps = st.slider(
             "Steps", 1, MAX_PATH_STEPS, 50, key="learning_rate_steps", bind="query-params"
@@ -185,7 +193,18 @@ with error_boundary("the loss surface"):
         st.metric("Loss at the start", format_number(path.loss[0]))
         st.metric(f"Loss after {path.w.size - 1} step(s)", format_number(path.loss[-1]))
         st.caption(f"Last point: w = {format_number(path.w[-1])}, b = {format_number(path.b[-1])}.")
-        if path.diverged:
+        if eta > limits_for_f.divergence_rate:
+            outcome = (
+                f"the path diverged after {path.w.size - 1} step(s)"
+                if path.diverged
+                else "it cannot settle at the minimum"
+            )
+            st.warning(
+                f"η = {format_number(eta)} is above this neuron's divergence threshold η ="
+                f" {format_number(limits_for_f.divergence_rate, 3)}: each step{near} overshoots"
+                f" further than the last, so {outcome}. Lower the learning rate."
+            )
+        elif path.diverged:
             st.warning(
                 f"The path diverged after {path.w.size - 1} step(s): each step overshoots further"
                 " than the last. Lower the learning rate."

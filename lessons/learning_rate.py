@@ -146,3 +146,42 @@ def descent_path(
         bs.append(b)
         losses.append(net.loss_value(X, Y))
     return DescentPath(np.array(ws), np.array(bs), np.array(losses), learning_rate, diverged)
+
+
+# --- How large a step the one-neuron model can take ------------------------------------------
+
+
+@dataclass(frozen=True)
+class StepSizeLimits:
+    """Learning rates at which gradient descent on the one-neuron model changes character.
+
+    Near the minimum the loss is a bowl with curvature (largest Hessian eigenvalue) lambda:
+    a step of eta multiplies the distance along that direction by (1 - eta lambda). Above
+    1/lambda it changes sign (zig-zag); above 2/lambda it grows (divergence). For the linear
+    neuron the loss is exactly quadratic, so these hold everywhere, not only near the minimum.
+    """
+
+    activation: str
+    curvature: float  # largest eigenvalue of the loss's Hessian at the minimum
+    zigzag_rate: float  # 1 / curvature
+    divergence_rate: float  # 2 / curvature
+
+    @property
+    def exact(self) -> bool:
+        """True when the loss is exactly quadratic (linear neuron), so the limits hold
+        everywhere; otherwise they hold near the minimum."""
+        return self.activation == "linear"
+
+
+def step_size_limits(activation: str = "linear") -> StepSizeLimits:
+    """The zig-zag and divergence learning rates of the one-neuron model with `activation`.
+
+    At the minimum every residual is 0, so the Hessian of L = 1/N sum 1/2 (f(w x + b) - y)^2
+    is J^T J / N with rows J_n = f'(z_n) (x_n, 1).
+    """
+    X, _ = neuron_data(activation)
+    w, b = NEURON_OPTIMUM
+    slopes = get_activation(activation).df(w * X[:, 0] + b)  # (5,) f'(z_n) at the minimum
+    J = slopes[:, None] * np.column_stack([X[:, 0], np.ones(len(X))])  # (5, 2)
+    curvature = float(np.linalg.eigvalsh(J.T @ J / len(X))[-1])
+    return StepSizeLimits(activation, curvature, 1.0 / curvature, 2.0 / curvature)

@@ -6,11 +6,14 @@ import pytest
 from engine import Network
 from lessons.learning_rate import (
     DEFAULT_LEARNING_RATES,
+    MAX_PATH_STEPS,
     NEURON_OPTIMUM,
+    NEURON_X,
     compare_learning_rates,
     descent_path,
     loss_surface,
     neuron_data,
+    step_size_limits,
 )
 
 
@@ -106,3 +109,37 @@ def test_good_rate_converges_and_huge_rate_diverges():
 def test_bad_path_settings_raise(kwargs):
     with pytest.raises(ValueError):
         descent_path(**kwargs)
+
+
+# --- the divergence threshold ----------------------------------------------------------------
+
+
+def test_linear_threshold_is_two_over_the_largest_curvature_of_the_data():
+    x = NEURON_X
+    hessian = np.array([[np.mean(x * x), np.mean(x)], [np.mean(x), 1.0]])  # by hand
+    limits = step_size_limits("linear")
+    assert limits.curvature == pytest.approx(np.linalg.eigvalsh(hessian)[-1])
+    assert limits.divergence_rate == pytest.approx(0.5538, abs=1e-4)
+    assert limits.zigzag_rate == pytest.approx(limits.divergence_rate / 2)
+
+
+def test_the_threshold_separates_settling_from_growing_paths():
+    limits = step_size_limits("linear")
+    below = descent_path("linear", -1.0, 0.0, 0.98 * limits.divergence_rate, MAX_PATH_STEPS)
+    above = descent_path("linear", -1.0, 0.0, 1.02 * limits.divergence_rate, MAX_PATH_STEPS)
+    assert below.loss[-1] < 1e-3 * below.loss[0]
+    assert above.loss[-1] > above.loss[0]
+
+
+@pytest.mark.parametrize("activation", ["sigmoid", "tanh"])
+def test_near_the_minimum_the_threshold_holds_for_curved_losses(activation):
+    limits = step_size_limits(activation)
+    assert not limits.exact
+    w, b = NEURON_OPTIMUM
+    start = (w + 0.05, b - 0.05)
+    rate_below = min(0.95 * limits.divergence_rate, 20.0)
+    below = descent_path(activation, *start, rate_below, MAX_PATH_STEPS)
+    assert below.loss[-1] < below.loss[0]
+    if 1.05 * limits.divergence_rate <= 20.0:
+        above = descent_path(activation, *start, 1.05 * limits.divergence_rate, MAX_PATH_STEPS)
+        assert above.loss[-1] > below.loss[-1]

@@ -11,7 +11,11 @@ from streamlit.testing.v1 import AppTest
 
 from engine import Network
 from lessons.activations import evaluate
-from lessons.learning_rate import DEFAULT_LEARNING_RATES, compare_learning_rates
+from lessons.learning_rate import (
+    DEFAULT_LEARNING_RATES,
+    compare_learning_rates,
+    step_size_limits,
+)
 from lessons.practice import generate_exercise
 from lessons.step_by_step.presets import textbook_222
 from tests.apptest_helpers import chart_captions
@@ -166,6 +170,21 @@ def test_learning_rate_page_draws_one_curve_per_rate():
     at.number_input(key="learning_rate_lr1").set_value(0.05).run()
     curves = figures(at)[0]
     assert any(t.get("name", "").startswith("η = 0.05") for t in curves["data"])
+
+
+def test_divergence_warning_and_help_use_the_threshold_of_the_shown_function():
+    # The old help promised divergence "at 0.6" and no warning appeared there with 50 steps.
+    threshold = step_size_limits("linear").divergence_rate
+    assert threshold == pytest.approx(0.5538, abs=1e-4)
+    at = open_page("app_pages/learning_rate.py")
+    assert format_number(threshold, 3) in at.number_input(key="learning_rate_eta").help
+    at.number_input(key="learning_rate_eta").set_value(0.6).run()  # default 50 steps
+    assert any(format_number(threshold, 3) in w.value for w in at.warning)
+    at.number_input(key="learning_rate_eta").set_value(0.55).run()
+    assert not at.warning
+    at.selectbox(key="learning_rate_activation").set_value("tanh").run()
+    tanh_threshold = step_size_limits("tanh").divergence_rate
+    assert format_number(tanh_threshold, 3) in at.number_input(key="learning_rate_eta").help
 
 
 def test_descent_path_diverges_with_a_warning():
