@@ -1,7 +1,7 @@
 """Run the benchmarks and write bench/results/results.md and one JSON file per benchmark.
 
     .venv/bin/python -m bench                    # everything (make bench), about 10 minutes
-    .venv/bin/python -m bench engine memory      # only some: engine, pages, browser, memory
+    .venv/bin/python -m bench engine memory      # only some (names in BENCHMARKS below)
     .venv/bin/python -m bench --quick            # tiny repeat counts, to check the harness
 
 The machine, date, BLAS and load average are recorded with the numbers.
@@ -15,12 +15,13 @@ from pathlib import Path
 
 from bench.common import RESULTS_DIR, machine, markdown_table, write_json
 
-BENCHMARKS = ("engine", "pages", "browser", "memory")
+BENCHMARKS = ("engine", "pages", "browser", "memory", "step_click")
 MODULES = {
     "engine": "bench.engine_step",
     "pages": "bench.pages",
     "browser": "bench.browser",
     "memory": "bench.memory",
+    "step_click": "bench.step_click",
 }
 
 
