@@ -2,7 +2,7 @@
 
 import logging
 import re
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any, TypeVar
 from urllib.parse import urlencode
@@ -263,13 +263,18 @@ def chart(fig: Any, alt: str, **kwargs: Any) -> Any:
 T = TypeVar("T")
 
 
-def last_valid(key: str, build: Callable[[], T], fallback: Callable[[], T]) -> T:
-    """`build()`, remembered under `key`; if it raises UserInputError, show the message and return
-    the last value that was valid (or `fallback()` when there was none yet)."""
+def last_valid(
+    key: str,
+    build: Callable[[], T],
+    fallback: Callable[[], T],
+    note: str = "The last valid values are shown instead.",
+) -> T:
+    """`build()`, remembered under `key`; if it raises UserInputError, show the message and
+    `note`, and return the last value that was valid (or `fallback()` when there was none yet)."""
     try:
         value = build()
     except UserInputError as error:
-        st.error(f"{error} The last valid values are shown instead.", icon=":material/error:")
+        st.error(f"{error} {note}", icon=":material/error:")
         if key in st.session_state:
             return st.session_state[key]
         return fallback()
@@ -304,3 +309,47 @@ def activation_selectbox(label: str, options: Sequence[str], key: str, where: An
         key=key,
         bind="query-params",
     )
+
+
+def sync_query_params(params: Mapping[str, str | None]) -> None:
+    """Write query parameters that are not widgets: set each value, remove each None (a default
+    is left out of the URL)."""
+    for key, value in params.items():
+        if value is None:
+            st.query_params.pop(key, None)
+        elif st.query_params.get(key) != value:
+            st.query_params[key] = value
+
+
+def show_equations(equations: Iterable[Any]) -> None:
+    """Each equation's caption, then its LaTeX (objects with `caption` and `latex` text)."""
+    for equation in equations:
+        st.caption(equation.caption)
+        st.latex(equation.latex)
+
+
+def button_row(buttons: Sequence[tuple[str, str, Any, dict]], on_click: Callable[[Any], None]):
+    """Buttons side by side: each (label, key, argument, options) calls `on_click(argument)`
+    when pressed; `options` are further st.button keywords (shortcut, icon, disabled, help)."""
+    with st.container(horizontal=True):
+        for label, key, argument, options in buttons:
+            st.button(label, key=key, on_click=on_click, args=(argument,), **options)
+
+
+def number_table_editor(
+    values: Any,
+    rows: Sequence[str],
+    columns: Sequence[str],
+    key: str,
+    parse: Callable[[list[list[Any]]], T],
+) -> T | None:
+    """An editable table of numbers (st.data_editor) over `values` (rows x columns); returns
+    `parse(cells)`, or None after showing parse's UserInputError (the caller keeps the last
+    valid values)."""
+    frame = pandas.DataFrame(values, index=list(rows), columns=list(columns))
+    edited = st.data_editor(frame, key=key, num_rows="fixed", width="stretch")
+    try:
+        return parse(edited.to_numpy(dtype=object).tolist())
+    except UserInputError as error:
+        st.error(f"{error} The last valid values are used.", icon=":material/error:")
+        return None

@@ -14,6 +14,7 @@ never one trace per edge, so the figure stays fast at the caps of engine/limits.
 
 import functools
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 import networkx as nx
 import numpy as np
@@ -113,87 +114,139 @@ def _layer_names(n_layers: int, activations: Sequence[str] | None) -> list[str]:
     return names
 
 
-def network_figure(
-    weights: list[np.ndarray],
-    biases: list[np.ndarray],
+@dataclass(frozen=True, eq=False)
+class Shown:
+    """What one kind of mark (nodes, edges or biases) shows.
+
+    values: one array per layer (nodes: (n_l,) per node layer, None entries allowed; edges:
+    shaped like the weights; biases: like the biases); None shows the parameters themselves
+    (edges, biases) or nothing (nodes). hover: extra named arrays for the hover text, e.g.
+    {"z": [...], "delta": [...]} or {"dL/dw": dW list}.
+    """
+
+    values: Sequence[np.ndarray | None] | None = None
+    title: str = ""
+    hover: Mapping[str, Sequence[np.ndarray | None]] | None = None
+
+
+@dataclass(frozen=True, eq=False)
+class GraphOptions:
+    """Everything the network graph draws besides the parameters themselves."""
+
+    nodes: Shown = Shown(title="a")
+    edges: Shown = Shown(title="weight")
+    biases: Shown = Shown(title="b")
+    highlight_layer: int | None = None  # node layer being computed: its weights stay bright
+    selected: WeightId | None = None  # a weight drawn with a ring
+    input_names: Sequence[str] | None = None
+    output_names: Sequence[str] | None = None
+    activations: Sequence[str] | None = None  # one per layer after the input
+    height: int = 420
+    font_size: int = 12
+
+
+def graph_options(
     *,
-    node_values: list[np.ndarray] | None = None,
-    edge_values: list[np.ndarray] | None = None,
-    edge_title: str = "weight",
-    highlight_layer: int | None = None,
-    input_names: Sequence[str] | None = None,
-    output_names: Sequence[str] | None = None,
-    height: int = 420,
-    bias_values: list[np.ndarray] | None = None,
-    bias_title: str = "b",
+    node_values: Sequence[np.ndarray | None] | None = None,
     node_title: str = "a",
     node_hover: Mapping[str, Sequence[np.ndarray | None]] | None = None,
+    edge_values: Sequence[np.ndarray] | None = None,
+    edge_title: str = "weight",
     edge_hover: Mapping[str, Sequence[np.ndarray]] | None = None,
+    bias_values: Sequence[np.ndarray] | None = None,
+    bias_title: str = "b",
     bias_hover: Mapping[str, Sequence[np.ndarray]] | None = None,
-    activations: Sequence[str] | None = None,
-    selected: WeightId | None = None,
-    font_size: int = 12,
-) -> go.Figure:
-    """The whole network as a Plotly figure.
+    **rest,
+) -> GraphOptions:
+    """GraphOptions from flat keywords (node_values, edge_title, ..., height, selected)."""
+    return GraphOptions(
+        nodes=Shown(node_values, node_title, node_hover),
+        edges=Shown(edge_values, edge_title, edge_hover),
+        biases=Shown(bias_values, bias_title, bias_hover),
+        **rest,
+    )
 
-    weights[l]: (n_{l+1}, n_l); biases[l]: (n_{l+1},). node_values: one (n_l,) array per layer,
-    input layer included (None entries allowed), printed on the nodes. edge_values: shaped like
-    weights, drive colour and width (default: the weights). bias_values: shaped like biases
-    (default: the biases), shown on the small square next to each unit. highlight_layer: the
-    node layer being computed; the weights into it stay bright, everything else is dimmed.
-    node_hover / edge_hover / bias_hover: extra named arrays shown on hover, e.g.
-    {"z": [...], "delta": [...]} (one entry per node layer) or {"dL/dw": dW list}.
-    selected: a weight id drawn with a ring.
-    """
-    weights = [np.asarray(W, dtype=float) for W in weights]
-    biases = [np.asarray(b, dtype=float) for b in biases]
-    edge_values = weights if edge_values is None else [np.asarray(v, float) for v in edge_values]
-    bias_values = biases if bias_values is None else [np.asarray(v, float) for v in bias_values]
+
+@dataclass(frozen=True, eq=False)
+class _Geometry:
+    """Where everything sits and how big it is, from the layer sizes and the figure size."""
+
+    layer_sizes: list[int]
+    pos: dict[tuple[int, int], tuple[float, float]]  # (layer, unit) -> (x, y)
+    edges: list[tuple[tuple[int, int], tuple[int, int], WeightId]]  # source, target, id
+    node_size: float  # px
+    text_size: int  # px
+    bias_lift: float  # data units between a unit's centre and its bias square
+    peak: float  # largest finite |value| on edges and biases: the colour scale's end
+
+
+def _geometry(
+    weights: list[np.ndarray], edge_values, bias_values, options: GraphOptions
+) -> _Geometry:
     layer_sizes = [weights[0].shape[1]] + [W.shape[0] for W in weights]
-    n_layers = len(layer_sizes)
     graph = build_graph(layer_sizes)
-    pos = nx.get_node_attributes(graph, "pos")
-    peak = _finite_max_abs(list(edge_values) + list(bias_values))
     max_units = max(layer_sizes)
-    n_edges = graph.number_of_edges()
-    plot_height = max(height - 90, 120)
+    plot_height = max(options.height - 90, 120)
     unit_px = plot_height / max(max_units, 2)  # vertical pixels per unit
     node_size = float(np.clip(unit_px * 0.62, 12, 46))
-    text_size = int(np.clip(node_size * 0.3, 8, font_size))
-    traces: list[dict] = []
+    # The bias square sits just above its unit: node radius plus a few pixels, in data units.
+    px_per_unit = (options.height - 20) / (max_units + 0.8)
+    return _Geometry(
+        layer_sizes=layer_sizes,
+        pos=nx.get_node_attributes(graph, "pos"),
+        edges=[
+            (source, target, data["weight_id"]) for source, target, data in graph.edges(data=True)
+        ],
+        node_size=node_size,
+        text_size=int(np.clip(node_size * 0.3, 8, options.font_size)),
+        bias_lift=(node_size / 2 + 7) / px_per_unit,
+        peak=_finite_max_abs(list(edge_values) + list(bias_values)),
+    )
 
-    # Edges: bucket by (sign, magnitude bin, bright), one NaN-separated trace per bucket.
+
+def _marker_point(geometry: _Geometry, weight_id: WeightId) -> tuple[float, float]:
+    """Where an edge's clickable marker sits, MARKER_POSITION of the way to its target."""
+    layer, row, col = weight_id
+    (x0, y0), (x1, y1) = geometry.pos[(layer, col)], geometry.pos[(layer + 1, row)]
+    return x0 + MARKER_POSITION * (x1 - x0), y0 + MARKER_POSITION * (y1 - y0)
+
+
+def edge_traces(geometry: _Geometry, edge_values, options: GraphOptions) -> list[dict]:
+    """The edges bucketed by (sign, magnitude bin, bright) into NaN-separated line traces, then
+    one marker trace for all edges (hover, click target and colour bar)."""
+    title, highlight = options.edges.title, options.highlight_layer
+    labelled = len(geometry.edges) <= LABEL_EDGE_LIMIT
     buckets: dict[tuple[int, int, bool], tuple[list[float], list[float]]] = {}
     marker_x, marker_y, marker_c, marker_data, marker_text, marker_hover = [], [], [], [], [], []
     marker_opacity = []
-    for source, target, data in graph.edges(data=True):
-        layer, row, col = data["weight_id"]
+    for source, target, (layer, row, col) in geometry.edges:
         value = float(edge_values[layer][row, col])
         finite = np.isfinite(value)
-        scaled = min(abs(value) / peak, 1.0) if finite else 1.0
+        scaled = min(abs(value) / geometry.peak, 1.0) if finite else 1.0
         sign = 1 if (not finite or value >= 0) else -1
         magnitude_bin = min(int(scaled * N_MAGNITUDE_BINS), N_MAGNITUDE_BINS - 1)
-        bright = highlight_layer is None or highlight_layer == layer + 1
+        bright = highlight is None or highlight == layer + 1
         xs, ys = buckets.setdefault((sign, magnitude_bin, bright), ([], []))
-        (x0, y0), (x1, y1) = pos[source], pos[target]
+        (x0, y0), (x1, y1) = geometry.pos[source], geometry.pos[target]
         xs.extend((x0, x1, np.nan))
         ys.extend((y0, y1, np.nan))
-        marker_x.append(x0 + MARKER_POSITION * (x1 - x0))
-        marker_y.append(y0 + MARKER_POSITION * (y1 - y0))
+        x, y = _marker_point(geometry, (layer, row, col))
+        marker_x.append(x)
+        marker_y.append(y)
         marker_c.append(value if finite else 0.0)
         marker_data.append((layer, row, col, KIND_WEIGHT))
         marker_opacity.append(1.0 if bright else DIMMED_OPACITY + 0.15)
-        marker_text.append(format_number(value, 3) if n_edges <= LABEL_EDGE_LIMIT else "")
+        marker_text.append(format_number(value, 3) if labelled else "")
         lines = [
             f"<b>w[{layer + 1}]<sub>{row + 1},{col + 1}</sub></b>"
             f" (unit {col + 1} of layer {layer} → unit {row + 1} of layer {layer + 1})",
-            f"{edge_title} = {format_number(value)}",
+            f"{title} = {format_number(value)}",
         ]
-        lines += _hover_lines(edge_hover, layer, (row, col), skip=edge_title)
+        lines += _hover_lines(options.edges.hover, layer, (row, col), skip=title)
         marker_hover.append("<br>".join(lines))
+    traces = []
     for (sign, magnitude_bin, bright), (xs, ys) in sorted(buckets.items()):
         centre = (magnitude_bin + 0.5) / N_MAGNITUDE_BINS
-        colour = _bucket_colour(sign, magnitude_bin)
         traces.append(
             dict(
                 type="scatter",
@@ -201,244 +254,195 @@ def network_figure(
                 y=np.asarray(ys),
                 mode="lines",
                 line={
-                    "color": colour,
+                    "color": _bucket_colour(sign, magnitude_bin),
                     "width": 1.0 + 5.0 * centre,
                     "dash": "solid" if sign > 0 else "dash",
                 },
                 opacity=1.0 if bright else DIMMED_OPACITY,
                 hoverinfo="skip",
                 showlegend=False,
-                name=f"{'positive' if sign > 0 else 'negative'} {edge_title}",
+                name=f"{'positive' if sign > 0 else 'negative'} {title}",
             )
         )
-
-    # Edge markers: hover, click target and colour bar, one trace for all edges.
     traces.append(
         dict(
             type="scatter",
             x=np.asarray(marker_x),
             y=np.asarray(marker_y),
-            mode="markers+text" if n_edges <= LABEL_EDGE_LIMIT else "markers",
+            mode="markers+text" if labelled else "markers",
             text=np.asarray(marker_text, dtype=object),
             textposition="top center",
-            textfont={"size": text_size + 1},
+            textfont={"size": geometry.text_size + 1},
             customdata=_plain_rows(marker_data),
             hovertext=np.asarray(marker_hover, dtype=object),
             hoverinfo="text",
             marker={
-                "size": 9 if n_edges <= 64 else 6,
+                "size": 9 if len(geometry.edges) <= 64 else 6,
                 "color": marker_c,
                 "colorscale": COLOR_SCALE,
-                "cmin": -peak,
-                "cmax": peak,
+                "cmin": -geometry.peak,
+                "cmax": geometry.peak,
                 "opacity": marker_opacity,
                 "line": {"width": 0.5, "color": NODE_LINE},
-                "colorbar": {"title": {"text": edge_title}, "thickness": 12, "len": 0.8},
+                "colorbar": {"title": {"text": title}, "thickness": 12, "len": 0.8},
                 "showscale": True,
             },
             showlegend=False,
             name="edges",
         )
     )
+    return traces
 
-    # Biases: a small square next to each unit after the input, coloured like the edges.
-    bias_x, bias_y, bias_c, bias_data, bias_text, bias_hover_text, bias_symbol = (
-        [],
-        [],
-        [],
-        [],
-        [],
-        [],
-        [],
-    )
-    bias_opacity = []
-    show_bias_text = max_units <= 6
-    # The bias square sits just above its unit: node radius plus a few pixels, in data units.
-    px_per_unit = (height - 20) / (max_units + 0.8)
-    bias_lift = (node_size / 2 + 7) / px_per_unit
-    for layer in range(n_layers - 1):
-        for row in range(layer_sizes[layer + 1]):
-            x, y = pos[(layer + 1, row)]
+
+def bias_trace(geometry: _Geometry, bias_values, options: GraphOptions) -> dict:
+    """A small square just above each unit after the input, coloured like the edges."""
+    title, highlight = options.biases.title, options.highlight_layer
+    max_units = max(geometry.layer_sizes)
+    show_text = max_units <= 6
+    xs, ys, colours, data, texts, hovers, symbols, opacity = [], [], [], [], [], [], [], []
+    for layer in range(len(geometry.layer_sizes) - 1):
+        for row in range(geometry.layer_sizes[layer + 1]):
+            x, y = geometry.pos[(layer + 1, row)]
             value = float(bias_values[layer][row])
             finite = np.isfinite(value)
-            bias_x.append(x)
-            bias_y.append(y + bias_lift)
-            bias_c.append(value if finite else 0.0)
-            bias_data.append((layer, row, -1, KIND_BIAS))
-            bias_symbol.append("square" if (not finite or value >= 0) else "square-x")
-            bias_opacity.append(
-                1.0 if highlight_layer in (None, layer + 1) else DIMMED_OPACITY + 0.15
-            )
-            bias_text.append(f"{bias_title}={format_number(value, 3)}" if show_bias_text else "")
+            xs.append(x)
+            ys.append(y + geometry.bias_lift)
+            colours.append(value if finite else 0.0)
+            data.append((layer, row, -1, KIND_BIAS))
+            symbols.append("square" if (not finite or value >= 0) else "square-x")
+            opacity.append(1.0 if highlight in (None, layer + 1) else DIMMED_OPACITY + 0.15)
+            texts.append(f"{title}={format_number(value, 3)}" if show_text else "")
             lines = [
                 f"<b>b[{layer + 1}]<sub>{row + 1}</sub></b> (bias of unit {row + 1},"
                 f" layer {layer + 1})",
-                f"{bias_title} = {format_number(value)}",
+                f"{title} = {format_number(value)}",
             ]
-            lines += _hover_lines(bias_hover, layer, row, skip=bias_title)
-            bias_hover_text.append("<br>".join(lines))
-    traces.append(
-        dict(
-            type="scatter",
-            x=np.asarray(bias_x),
-            y=np.asarray(bias_y),
-            mode="markers+text" if show_bias_text else "markers",
-            text=np.asarray(bias_text, dtype=object),
-            textposition="top center",
-            textfont={"size": text_size},
-            customdata=_plain_rows(bias_data),
-            hovertext=np.asarray(bias_hover_text, dtype=object),
-            hoverinfo="text",
-            marker={
-                "size": 8 if max_units <= 8 else 6,
-                "color": bias_c,
-                "colorscale": COLOR_SCALE,
-                "cmin": -peak,
-                "cmax": peak,
-                "symbol": bias_symbol,
-                "opacity": bias_opacity,
-                "line": {"width": 1, "color": NODE_LINE},
-            },
-            showlegend=False,
-            name="biases",
-        )
+            lines += _hover_lines(options.biases.hover, layer, row, skip=title)
+            hovers.append("<br>".join(lines))
+    return dict(
+        type="scatter",
+        x=np.asarray(xs),
+        y=np.asarray(ys),
+        mode="markers+text" if show_text else "markers",
+        text=np.asarray(texts, dtype=object),
+        textposition="top center",
+        textfont={"size": geometry.text_size},
+        customdata=_plain_rows(data),
+        hovertext=np.asarray(hovers, dtype=object),
+        hoverinfo="text",
+        marker={
+            "size": 8 if max_units <= 8 else 6,
+            "color": colours,
+            "colorscale": COLOR_SCALE,
+            "cmin": -geometry.peak,
+            "cmax": geometry.peak,
+            "symbol": symbols,
+            "opacity": opacity,
+            "line": {"width": 1, "color": NODE_LINE},
+        },
+        showlegend=False,
+        name="biases",
     )
 
-    # Nodes: neutral fill, value printed inside; the highlighted layer gets an orange ring.
-    # Too small to print inside: only the highlighted layer's values, beside the nodes.
-    compact = node_size < COMPACT_NODE_SIZE
-    node_x, node_y, node_text, node_hover_text, node_data, node_opacity = [], [], [], [], [], []
-    node_line_colour, node_line_width = [], []
-    for layer, size in enumerate(layer_sizes):
+
+def node_trace(geometry: _Geometry, biases: list[np.ndarray], options: GraphOptions) -> dict:
+    """Neutral circles with their value printed inside; the highlighted layer gets an orange
+    ring. Too small to print inside: only the highlighted layer's values, beside the nodes."""
+    highlight, node_values = options.highlight_layer, options.nodes.values
+    n_layers = len(geometry.layer_sizes)
+    compact = geometry.node_size < COMPACT_NODE_SIZE
+    xs, ys, texts, hovers, data, opacity, line_colours, line_widths = ([] for _ in range(8))
+    for layer, size in enumerate(geometry.layer_sizes):
         values = None if node_values is None or layer >= len(node_values) else node_values[layer]
         for unit in range(size):
-            x, y = pos[(layer, unit)]
-            node_x.append(x)
-            node_y.append(y)
-            node_data.append((layer, unit, -1, KIND_NODE))
+            x, y = geometry.pos[(layer, unit)]
+            xs.append(x)
+            ys.append(y)
+            data.append((layer, unit, -1, KIND_NODE))
             text = ""
-            lines = [f"<b>{_unit_name(layer, unit, n_layers, input_names, output_names)}</b>"]
+            name = _unit_name(layer, unit, n_layers, options.input_names, options.output_names)
+            lines = [f"<b>{name}</b>"]
             if values is not None:
                 value = float(np.asarray(values)[unit])
-                if not compact or highlight_layer == layer:
+                if not compact or highlight == layer:
                     text = format_number(value, 3)
-                lines.append(f"{node_title} = {format_number(value)}")
+                lines.append(f"{options.nodes.title} = {format_number(value)}")
             if layer > 0:
                 lines.append(f"b = {format_number(biases[layer - 1][unit])}")
-            lines += _hover_lines(node_hover, layer, unit)
-            node_text.append(text)
-            node_hover_text.append("<br>".join(lines))
-            bright = highlight_layer is None or highlight_layer == layer
-            node_opacity.append(1.0 if bright else 0.6)
-            is_highlight = highlight_layer == layer
-            node_line_colour.append(HIGHLIGHT_LINE if is_highlight else NODE_LINE)
-            node_line_width.append(4 if is_highlight else 1.5)
-    traces.append(
+            lines += _hover_lines(options.nodes.hover, layer, unit)
+            texts.append(text)
+            hovers.append("<br>".join(lines))
+            opacity.append(1.0 if highlight is None or highlight == layer else 0.6)
+            line_colours.append(HIGHLIGHT_LINE if highlight == layer else NODE_LINE)
+            line_widths.append(4 if highlight == layer else 1.5)
+    return dict(
+        type="scatter",
+        x=np.asarray(xs),
+        y=np.asarray(ys),
+        mode="markers+text",
+        text=np.asarray(texts, dtype=object),
+        textposition="middle right" if compact else "middle center",
+        textfont={"size": max(geometry.text_size, 10)}
+        if compact
+        else {"size": geometry.text_size, "color": NODE_TEXT},
+        customdata=_plain_rows(data),
+        hovertext=np.asarray(hovers, dtype=object),
+        hoverinfo="text",
+        marker={
+            "size": geometry.node_size,
+            "color": NODE_FILL,
+            "opacity": opacity,
+            "line": {"color": line_colours, "width": line_widths},
+        },
+        showlegend=False,
+        name="neurons",
+    )
+
+
+def highlight_traces(geometry: _Geometry, options: GraphOptions) -> list[dict]:
+    """A ring around the selected weight's marker (none when nothing valid is selected)."""
+    selected = options.selected
+    if selected is None or not _valid_weight_id(selected, geometry.layer_sizes):
+        return []
+    x, y = _marker_point(geometry, tuple(selected))
+    return [
         dict(
             type="scatter",
-            x=np.asarray(node_x),
-            y=np.asarray(node_y),
-            mode="markers+text",
-            text=np.asarray(node_text, dtype=object),
-            textposition="middle right" if compact else "middle center",
-            textfont={"size": max(text_size, 10)}
-            if compact
-            else {"size": text_size, "color": NODE_TEXT},
-            customdata=_plain_rows(node_data),
-            hovertext=np.asarray(node_hover_text, dtype=object),
-            hoverinfo="text",
+            x=[x],
+            y=[y],
+            mode="markers",
             marker={
-                "size": node_size,
-                "color": NODE_FILL,
-                "opacity": node_opacity,
-                "line": {"color": node_line_colour, "width": node_line_width},
+                "size": 20,
+                "symbol": "circle-open",
+                "color": HIGHLIGHT_LINE,
+                "line": {"width": 3},
             },
+            hoverinfo="skip",
             showlegend=False,
-            name="neurons",
+            name="selected weight",
         )
-    )
-
-    if selected is not None and _valid_weight_id(selected, layer_sizes):
-        layer, row, col = selected
-        (x0, y0), (x1, y1) = pos[(layer, col)], pos[(layer + 1, row)]
-        traces.append(
-            dict(
-                type="scatter",
-                x=[x0 + MARKER_POSITION * (x1 - x0)],
-                y=[y0 + MARKER_POSITION * (y1 - y0)],
-                mode="markers",
-                marker={
-                    "size": 20,
-                    "symbol": "circle-open",
-                    "color": HIGHLIGHT_LINE,
-                    "line": {"width": 3},
-                },
-                hoverinfo="skip",
-                showlegend=False,
-                name="selected weight",
-            )
-        )
-
-    annotations = _annotations(
-        layer_sizes, pos, activations, input_names, output_names, font_size, highlight_layer,
-        node_size,
-    )  # fmt: skip
-    half = (max_units - 1) / 2.0
-    layout = dict(
-        height=height,
-        margin={"l": 10, "r": 10, "t": 10, "b": 10},
-        xaxis={
-            "visible": False,
-            "range": [-0.6, n_layers - 1 + 0.6],
-            "fixedrange": False,
-        },
-        yaxis={"visible": False, "range": [-half - 1.1, half + 0.7]},
-        hovermode="closest",
-        clickmode="event+select",
-        dragmode="pan",
-        uirevision=UIREVISION,
-        annotations=annotations,
-        font={"size": font_size},
-        plot_bgcolor="rgba(0,0,0,0)",
-        paper_bgcolor="rgba(0,0,0,0)",
-    )
-    return go.Figure(data=traces, layout=layout)
+    ]
 
 
-def _unit_name(layer, unit, n_layers, input_names, output_names) -> str:
-    if layer == 0 and input_names is not None and unit < len(input_names):
-        return f"input {input_names[unit]}"
-    if layer == n_layers - 1 and output_names is not None and unit < len(output_names):
-        return f"output {output_names[unit]}"
-    return f"unit {unit + 1} of layer {layer}"
-
-
-def _annotations(
-    layer_sizes, pos, activations, input_names, output_names, font_size, highlight, node_size
-):
+def label_annotations(geometry: _Geometry, options: GraphOptions) -> list[dict]:
+    """Layer names under the layers (the highlighted one bold), input names left of the input
+    units and output names right of the output units."""
+    layer_sizes, font = geometry.layer_sizes, {"size": options.font_size}
     n_layers = len(layer_sizes)
     bottom = -(max(layer_sizes) - 1) / 2.0 - 0.75
     notes = []
-    for layer, name in enumerate(_layer_names(n_layers, activations)):
-        label = f"<b>{name}</b>" if highlight == layer else name
-        notes.append(
-            {
-                "x": layer,
-                "y": bottom,
-                "text": label,
-                "showarrow": False,
-                "font": {"size": font_size},
-            }
-        )
-    gap = node_size / 2 + 4  # pixels between a unit's edge and its name
+    for layer, name in enumerate(_layer_names(n_layers, options.activations)):
+        label = f"<b>{name}</b>" if options.highlight_layer == layer else name
+        notes.append({"x": layer, "y": bottom, "text": label, "showarrow": False, "font": font})
+    gap = geometry.node_size / 2 + 4  # pixels between a unit's edge and its name
     for names, layer, shift, anchor in (
-        (input_names, 0, -gap, "right"),
-        (output_names, n_layers - 1, gap, "left"),
+        (options.input_names, 0, -gap, "right"),
+        (options.output_names, n_layers - 1, gap, "left"),
     ):
         if names is None:
             continue
         for unit in range(min(len(names), layer_sizes[layer])):
-            x, y = pos[(layer, unit)]
+            x, y = geometry.pos[(layer, unit)]
             notes.append(
                 {
                     "x": x,
@@ -447,10 +451,72 @@ def _annotations(
                     "text": str(names[unit]),
                     "showarrow": False,
                     "xanchor": anchor,
-                    "font": {"size": font_size},
+                    "font": font,
                 }
             )
     return notes
+
+
+def figure_layout(geometry: _Geometry, options: GraphOptions) -> dict:
+    """Axes hidden, a fixed range around the layers, pan by default, zoom kept over reruns."""
+    half = (max(geometry.layer_sizes) - 1) / 2.0
+    return dict(
+        height=options.height,
+        margin={"l": 10, "r": 10, "t": 10, "b": 10},
+        xaxis={
+            "visible": False,
+            "range": [-0.6, len(geometry.layer_sizes) - 1 + 0.6],
+            "fixedrange": False,
+        },
+        yaxis={"visible": False, "range": [-half - 1.1, half + 0.7]},
+        hovermode="closest",
+        clickmode="event+select",
+        dragmode="pan",
+        uirevision=UIREVISION,
+        annotations=label_annotations(geometry, options),
+        font={"size": options.font_size},
+        plot_bgcolor="rgba(0,0,0,0)",
+        paper_bgcolor="rgba(0,0,0,0)",
+    )
+
+
+def network_figure(
+    weights: Sequence[np.ndarray],
+    biases: Sequence[np.ndarray],
+    options: GraphOptions | None = None,
+    **keywords,
+) -> go.Figure:
+    """The whole network as a Plotly figure.
+
+    weights[l]: (n_{l+1}, n_l); biases[l]: (n_{l+1},). What else it shows comes from `options`,
+    or from the same settings as flat keywords (see `graph_options`: node_values, edge_title,
+    highlight_layer, input_names, height, selected, ...).
+    """
+    if options is None:
+        options = graph_options(**keywords)
+    elif keywords:
+        raise TypeError("Pass either options or keywords to network_figure, not both.")
+    weights = [np.asarray(W, dtype=float) for W in weights]
+    biases = [np.asarray(b, dtype=float) for b in biases]
+    shown_edges, shown_biases = options.edges.values, options.biases.values
+    edge_values = weights if shown_edges is None else [np.asarray(v, float) for v in shown_edges]
+    bias_values = biases if shown_biases is None else [np.asarray(v, float) for v in shown_biases]
+    geometry = _geometry(weights, edge_values, bias_values, options)
+    traces = [
+        *edge_traces(geometry, edge_values, options),
+        bias_trace(geometry, bias_values, options),
+        node_trace(geometry, biases, options),
+        *highlight_traces(geometry, options),
+    ]
+    return go.Figure(data=traces, layout=figure_layout(geometry, options))
+
+
+def _unit_name(layer, unit, n_layers, input_names, output_names) -> str:
+    if layer == 0 and input_names is not None and unit < len(input_names):
+        return f"input {input_names[unit]}"
+    if layer == n_layers - 1 and output_names is not None and unit < len(output_names):
+        return f"output {output_names[unit]}"
+    return f"unit {unit + 1} of layer {layer}"
 
 
 def _valid_weight_id(weight_id, layer_sizes: Sequence[int]) -> bool:
@@ -503,8 +569,10 @@ def selected_weight(selection, layer_sizes: Sequence[int] | None = None) -> Weig
     return None
 
 
-def phase_view(trace: StepTrace, phase: Phase, sample: int = 0) -> dict:
-    """Keyword arguments of `network_figure` for `phase` of the step recorded in `trace`.
+def phase_view(
+    trace: StepTrace, phase: Phase, sample: int = 0
+) -> tuple[list[np.ndarray], list[np.ndarray], GraphOptions]:
+    """(weights, biases, options) of `network_figure` for `phase` of the step in `trace`.
 
     Forward phases: weights on the edges, activations a (sample `sample`) on the layers
     computed so far. Loss: every activation. Backward phases: dL/dw on the edges, dL/db on the
@@ -530,39 +598,31 @@ def phase_view(trace: StepTrace, phase: Phase, sample: int = 0) -> dict:
         "dL/db": [record.db for record in layers],
         "new b": [record.b_new for record in layers],
     }
-    view = {
-        "weights": [record.W for record in layers],
-        "biases": [record.b for record in layers],
-        "node_hover": node_hover,
-        "edge_hover": edge_hover,
-        "bias_hover": bias_hover,
-        "activations": [record.activation for record in layers],
-        "edge_title": "w",
-    }
+    weights, biases = [record.W for record in layers], [record.b for record in layers]
+    nodes = Shown(activations, "a", node_hover)
+    edges = Shown(None, "w", edge_hover)
+    bias_marks = Shown(None, "b", bias_hover)
+    highlight = None
     if phase.kind == FORWARD:
         shown = [a if index <= phase.layer else None for index, a in enumerate(activations)]
-        view |= {"node_values": shown, "highlight_layer": phase.layer}
+        nodes, highlight = Shown(shown, "a", node_hover), phase.layer
     elif phase.kind == LOSS:
-        view |= {"node_values": activations, "highlight_layer": n_weight_layers}
+        highlight = n_weight_layers
     elif phase.kind == BACKWARD:
         deltas = [None] + [record.delta[sample] for record in layers]
         shown = [d if index >= phase.layer else None for index, d in enumerate(deltas)]
-        view |= {
-            "node_values": shown,
-            "node_title": "delta",
-            "edge_values": [record.dW for record in layers],
-            "edge_title": "dL/dw",
-            "bias_values": [record.db for record in layers],
-            "bias_title": "dL/db",
-            "highlight_layer": phase.layer,
-        }
+        nodes = Shown(shown, "delta", node_hover)
+        edges = Shown([record.dW for record in layers], "dL/dw", edge_hover)
+        bias_marks = Shown([record.db for record in layers], "dL/db", bias_hover)
+        highlight = phase.layer
     else:
-        view |= {
-            "node_values": activations,
-            "edge_values": [record.W_new for record in layers],
-            "edge_title": "new w",
-            "bias_values": [record.b_new for record in layers],
-            "bias_title": "new b",
-            "highlight_layer": None,
-        }
-    return view
+        edges = Shown([record.W_new for record in layers], "new w", edge_hover)
+        bias_marks = Shown([record.b_new for record in layers], "new b", bias_hover)
+    options = GraphOptions(
+        nodes=nodes,
+        edges=edges,
+        biases=bias_marks,
+        highlight_layer=highlight,
+        activations=[record.activation for record in layers],
+    )
+    return weights, biases, options

@@ -9,6 +9,7 @@ import io
 import json
 import math
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -179,3 +180,40 @@ for index, layer in enumerate(trace.layers, start=1):
     print("layer", index, "dW", layer.dW.tolist())
     print("layer", index, "W_new", layer.W_new.tolist())
 '''
+
+
+@dataclass(frozen=True)
+class Download:
+    """One file the export tab offers."""
+
+    label: str
+    data: str
+    file_name: str
+    mime: str
+
+
+def downloads(
+    trace: StepTrace,
+    weights: Sequence[np.ndarray],
+    biases: Sequence[np.ndarray],
+    activations: Sequence[str],
+    loss: str,
+    equations: Sequence[tuple[str, str]],
+    step: int,
+) -> tuple[Download, ...]:
+    """What the export tab offers, `step` (1-based) naming the files: the step's trace (JSON,
+    CSV), its parameters (JSON), the shown (caption, LaTeX) equations as a document, and the
+    Python snippet that rebuilds the network and the trace's batch."""
+    snippet = python_snippet(
+        weights, biases, activations, loss, trace.X, trace.Y, trace.learning_rate
+    )
+    return (
+        Download("Step trace (JSON)", trace_to_json(trace), f"step-{step}-trace.json",
+                 "application/json"),
+        Download("Step trace (CSV)", trace_to_csv(trace), f"step-{step}-trace.csv", "text/csv"),
+        Download("Weights (JSON)", weights_to_json(weights, biases, activations, loss),
+                 f"step-{step}-weights.json", "application/json"),
+        Download("Equations (LaTeX)", latex_document(equations), f"step-{step}-equations.tex",
+                 "text/x-tex"),
+        Download("Python snippet", snippet, f"step-{step}.py", "text/x-python"),
+    )  # fmt: skip

@@ -9,7 +9,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from engine import numerical_weight_gradient
-from lessons.step_by_step import stepper
+from lessons.step_by_step import StepPage, stepper
 from lessons.step_by_step.phases import phase_sequence
 from lessons.step_by_step.presets import housing_scenario, textbook_222, xor_scenario
 from tests.apptest_helpers import chart_captions
@@ -36,8 +36,12 @@ def _open(query: dict | None = None) -> AppTest:
     return at
 
 
+def _page(at) -> StepPage:
+    return at.session_state["_step_page"]
+
+
 def _state(at) -> stepper.StepperState:
-    return at.session_state["_step_state"]
+    return _page(at).stepper
 
 
 def _figure(at) -> dict:
@@ -294,7 +298,7 @@ def test_an_invalid_cell_shows_a_message_and_keeps_the_last_valid_values(bad):
     _edit(at, "_X", {0: {"i2": bad}})
     assert not at.exception
     assert any("Inputs, row 1, column i2" in e.value for e in at.error)
-    np.testing.assert_array_equal(at.session_state["_step_origin"][1][0], textbook_222().X)
+    np.testing.assert_array_equal(_page(at).tables[0], textbook_222().X)
     assert len(at.get("plotly_chart")) >= 1
 
 

@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 from engine import Network, limits
+from lessons.step_by_step.phases import phase_sequence
 from lessons.step_by_step.presets import textbook_222
 from viz.format import format_number
 from viz.network_graph import (
@@ -15,7 +16,10 @@ from viz.network_graph import (
     KIND_WEIGHT,
     N_MAGNITUDE_BINS,
     UIREVISION,
+    GraphOptions,
+    Shown,
     network_figure,
+    phase_view,
     selected_weight,
 )
 
@@ -188,3 +192,57 @@ def test_customdata_travels_as_plain_lists():
 def test_selected_weight_reads_typed_array_customdata():
     points = {"selection": {"points": [{"customdata": {"0": 1, "1": 0, "2": 1, "3": 0}}]}}
     assert selected_weight(points) == (1, 0, 1)
+
+
+def test_options_and_flat_keywords_draw_the_same_figure():
+    scenario = textbook_222()
+    net = scenario.network
+    grads = [W * -0.5 for W in net.weights]
+    values = [scenario.X[0], np.array([0.1, 0.2]), np.array([0.3, 0.4])]
+    options = GraphOptions(
+        nodes=Shown(values, "a"),
+        edges=Shown(grads, "dL/dw", {"w": net.weights}),
+        highlight_layer=2,
+        selected=(1, 0, 1),
+        input_names=("i1", "i2"),
+        output_names=("o1", "o2"),
+        height=480,
+        font_size=16,
+    )
+    flat = network_figure(
+        net.weights, net.biases, node_values=values, edge_values=grads, edge_title="dL/dw",
+        edge_hover={"w": net.weights}, highlight_layer=2, selected=(1, 0, 1),
+        input_names=("i1", "i2"), output_names=("o1", "o2"), height=480, font_size=16,
+    )  # fmt: skip
+    assert network_figure(net.weights, net.biases, options).to_json() == flat.to_json()
+    with pytest.raises(TypeError):
+        network_figure(net.weights, net.biases, options, height=300)
+
+
+def test_the_builders_draw_edges_biases_nodes_ring_and_labels():
+    scenario = textbook_222()
+    net = scenario.network
+    plain = network_figure(net.weights, net.biases)
+    ringed = network_figure(
+        net.weights, net.biases, GraphOptions(selected=(0, 1, 0), input_names=("i1", "i2"))
+    )
+    names = [t.name for t in ringed.data]
+    assert names[-4:] == ["edges", "biases", "neurons", "selected weight"]
+    assert "selected weight" not in [t.name for t in plain.data]
+    ring = _trace(ringed, "selected weight")
+    markers = _trace(ringed, "edges")
+    index = [tuple(row[:3]) for row in markers.customdata].index((0, 1, 0))
+    assert (ring.x[0], ring.y[0]) == (markers.x[index], markers.y[index])
+    texts = [note.text for note in ringed.layout.annotations]
+    assert texts == ["input", "hidden 1", "output", "i1", "i2"]
+
+
+def test_phase_view_gives_the_parameters_and_the_options_of_the_phase():
+    scenario = textbook_222()
+    trace = scenario.network.compute_trace(scenario.X, scenario.Y, 0.5)
+    update = phase_sequence(2)[-1]
+    weights, biases, options = phase_view(trace, update)
+    np.testing.assert_array_equal(weights[1], trace.layers[1].W)
+    assert options.edges.title == "new w" and options.highlight_layer is None
+    np.testing.assert_array_equal(options.edges.values[1], trace.layers[1].W_new)
+    np.testing.assert_array_equal(options.biases.values[0], trace.layers[0].b_new)
