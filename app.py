@@ -67,6 +67,12 @@ PAGES = {
             icon=":material/menu_book:",
             url_path="worked-example",
         ),
+        st.Page(
+            "app_pages/glossary.py",
+            title="Glossary",
+            icon=":material/dictionary:",
+            url_path="glossary",
+        ),
     ],
     "Practise": [
         st.Page(

@@ -18,6 +18,7 @@ from streamlit.errors import StreamlitAPIException
 
 from engine.activations import ACTIVATIONS
 from engine.errors import UserInputError
+from lessons.notation import glossary_symbols
 
 log = logging.getLogger("backprop_lab")
 
@@ -353,3 +354,14 @@ def number_table_editor(
     except UserInputError as error:
         st.error(f"{error} The last valid values are used.", icon=":material/error:")
         return None
+
+
+def symbols_expander(latex_blocks: Sequence[str], expanded: bool = False) -> None:
+    """A 'Symbols on this page' expander listing each symbol `latex_blocks` use, with its
+    one-line meaning from lessons/notation.py and a link to the glossary."""
+    symbols = glossary_symbols(latex_blocks)
+    if not symbols:
+        return
+    with st.expander("Symbols on this page", icon=":material/functions:", expanded=expanded):
+        st.markdown("\n".join(f"- ${symbol.latex}$: {symbol.meaning}" for symbol in symbols))
+        st.page_link("app_pages/glossary.py", label="Every symbol and term: the glossary")
