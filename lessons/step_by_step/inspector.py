@@ -1,9 +1,13 @@
 """The chain rule of one weight, factor by factor, for the weight inspector.
 
-dL/dw[l]_{jk} = sum over samples n of dL/da_{nj} * da/dz_{nj} * dz/dw_{njk}, where
-dz/dw_{njk} = a_in_{nk}. For sigmoid + binary cross-entropy and softmax + cross-entropy output
-layers the first two factors are replaced by their product delta = (y_hat - y)/N, which is
-what the engine uses (it stays exact where the outputs saturate).
+dL/dw[l]_{jk} = sum over samples n of delta_{nj} * dz/dw_{njk}, where dz/dw_{njk} = a_in_{nk}
+(x_k, an input, for the first layer) and delta_{nj} = dL/da_{nj} * f'(z_{nj}) for an element-wise
+activation. Two output layers take a shortcut, which is what the engine uses (it stays exact
+where the outputs saturate):
+- sigmoid + binary cross-entropy: the product dL/da_j * f'(z_j) simplifies to (y_hat_j - y_j)/N;
+- softmax + cross-entropy: every output a_k depends on every z_j, so there is no such product:
+  delta_j = sum over k of dL/da_k * da_k/dz_j (the full Jacobian of softmax), which also
+  equals (y_hat_j - y_j)/N.
 """
 
 from dataclasses import dataclass
@@ -28,8 +32,8 @@ class WeightChain:
     row: int  # unit j of node layer l + 1
     col: int  # unit k of node layer l
     dL_da: np.ndarray  # (N,) dL/da_j
-    da_dz: np.ndarray  # (N,) f'(z_j)
-    delta: np.ndarray  # (N,) dL/dz_j, the product of the two factors above (or simplified)
+    da_dz: np.ndarray  # (N,) f'(z_j); for softmax only the diagonal da_j/dz_j of its Jacobian
+    delta: np.ndarray  # (N,) dL/dz_j: the product of the two factors above, or the shortcut
     dz_dw: np.ndarray  # (N,) a_in_k
     products: np.ndarray  # (N,) delta * a_in_k, the per-sample contributions
     gradient: float  # dL/dw = sum of products, from the trace (trace.layers[l].dW[j, k])
@@ -39,6 +43,7 @@ class WeightChain:
     new_weight: float  # from the trace
     simplified: bool  # True when delta = (y_hat - y)/N rather than dL/da * f'(z)
     is_output: bool
+    shortcut: str | None = None  # "sigmoid + binary cross-entropy" or "softmax + cross-entropy"
 
 
 def weight_chain(net: Network, trace: StepTrace, layer: int, row: int, col: int) -> WeightChain:
@@ -58,7 +63,11 @@ def weight_chain(net: Network, trace: StepTrace, layer: int, row: int, col: int)
             f" input {col + 1}."
         )
     is_output = layer == n_weight_layers - 1
-    simplified = is_output and get_loss(trace.loss_name).required_output is not None
+    loss = get_loss(trace.loss_name)
+    simplified = is_output and loss.required_output is not None
+    shortcut = (
+        f"{loss.required_output} + {loss.label.split(' (')[0].lower()}" if simplified else None
+    )
     delta = record.delta[:, row]
     dz_dw = record.a_in[:, col]
     numerical = numerical_weight_gradient(net, trace.X, trace.Y, layer, row, col)
@@ -78,4 +87,5 @@ def weight_chain(net: Network, trace: StepTrace, layer: int, row: int, col: int)
         new_weight=float(record.W_new[row, col]),
         simplified=simplified,
         is_output=is_output,
+        shortcut=shortcut,
     )

@@ -4,6 +4,9 @@ Every function returns a list of `Equation(caption, latex)`; every number comes 
 StepTrace (formatted with viz.format), so what the page shows is what the engine computed.
 Indices: node layer l (0 = input), unit j of layer l, unit k of layer l - 1, sample n.
 Superscripts in parentheses are layers: w^{(l)}_{jk} is W[l - 1][j, k] in the engine.
+Matrices: one example is a column vector (z = W a + b); a batch has one row per example
+(Z = A W^T + b), the orientation of the engine's arrays, the tables and the exports.
+An updated value carries "new" in its subscript (lessons.notation.new_value): w_{jk, new}.
 """
 
 import re
@@ -14,6 +17,7 @@ import numpy as np
 from engine.activations import get_activation
 from engine.losses import get_loss
 from engine.trace import StepTrace
+from lessons.notation import BIAS_UPDATE_RULE, UPDATE_RULE, new_value
 from lessons.step_by_step.inspector import WeightChain
 from lessons.step_by_step.phases import BACKWARD, FORWARD, LOSS, UPDATE, Phase
 from viz.format import format_number
@@ -124,10 +128,20 @@ def forward_equations(trace: StepTrace, layer: int, unit: int, sample: int = 0) 
         ),
     )
     matrix = Equation(
-        "Matrix form for the whole layer.",
+        "Matrix form for the whole layer, one example as a column vector.",
         _stacked(
-            rf"z^{{({layer})}} = W^{{({layer})}} a^{{({layer - 1})}} + b^{{({layer})}}",
+            rf"z^{{({layer})}} = W^{{({layer})}} {_input_base(layer)} + b^{{({layer})}}",
             rf"a^{{({layer})}} = f(z^{{({layer})}})",
+        ),
+    )
+    batch = Equation(
+        "The same for a batch, one row per example (the form of the tables, the matrix view"
+        " and the exports): b is added to every row"
+        + (", and A^(0) holds the inputs x." if layer == 1 else "."),
+        _stacked(
+            rf"Z^{{({layer})}} = A^{{({layer - 1})}}\,\bigl(W^{{({layer})}}\bigr)^{{\!\top}}"
+            rf" + b^{{({layer})}}",
+            rf"A^{{({layer})}} = f(Z^{{({layer})}})",
         ),
     )
     weights = record.W[unit]
@@ -167,7 +181,7 @@ def forward_equations(trace: StepTrace, layer: int, unit: int, sample: int = 0) 
             rf"a^{{({layer})}}_{{{j}}} = {_activation_applied(record.activation, latex_number(z))}"
             rf" = {latex_number(a)}",
         )
-    return [general, matrix, substituted, activation_line]
+    return [general, matrix, batch, substituted, activation_line]
 
 
 def _plain(latex: str) -> str:
@@ -222,14 +236,7 @@ def loss_equations(trace: StepTrace, sample: int = 0) -> list[Equation]:
 
 
 def _dloss_latex(loss: str) -> str:
-    return {
-        "squared_error": r"\frac{\partial L}{\partial \hat y_j} = \frac{1}{N}(\hat y_j - y_j)",
-        "mse": r"\frac{\partial L}{\partial \hat y_j} = \frac{2}{NK}(\hat y_j - y_j)",
-        "binary_cross_entropy": r"\frac{\partial L}{\partial \hat y_j}"
-        r" = \frac{1}{N}\,\frac{\hat y_j - y_j}{\hat y_j(1 - \hat y_j)}",
-        "cross_entropy": r"\frac{\partial L}{\partial \hat y_j} = -\frac{1}{N}\,"
-        r"\frac{y_j}{\hat y_j}",
-    }[loss]
+    return get_loss(loss).grad_latex
 
 
 def backward_equations(
@@ -244,7 +251,9 @@ def backward_equations(
     equations: list[Equation] = []
     if layer == L:
         loss = get_loss(trace.loss_name)
-        if loss.required_output is not None:
+        if record.activation == "softmax":
+            equations += _softmax_delta_equations(trace, sample, unit)
+        elif loss.required_output is not None:
             equations.append(
                 Equation(
                     f"Output layer, {loss.required_output} with {loss.label.lower()}: the product"
@@ -254,14 +263,7 @@ def backward_equations(
                     rf" = \frac{{\hat y_j - y_j}}{{N}}",
                 )
             )
-            equations.append(
-                Equation(
-                    f"With the numbers, unit {j}{_sample_note(trace, sample)}.",
-                    rf"\delta^{{({L})}}_{{{j}}} = \frac{{{latex_number(record.a[sample, unit])}"
-                    rf" - {latex_signed(trace.Y[sample, unit])}}}{{{trace.n_samples}}}"
-                    rf" = {latex_number(delta)}",
-                )
-            )
+            equations.append(_shortcut_numbers(trace, sample, unit))
         else:
             grad = record.grad_a[sample, unit]
             equations += [
@@ -294,7 +296,8 @@ def backward_equations(
                 rf"\delta^{{({layer + 1})}}_k\Bigr) f'(z^{{({layer})}}_j)",
             ),
             Equation(
-                "Matrix form (⊙ is the elementwise product).",
+                "Matrix form for one example as a column vector (⊙ is the elementwise"
+                " product); in a batch each example's deltas are one row of the delta table.",
                 rf"\delta^{{({layer})}} = \bigl(W^{{({layer + 1})}}\bigr)^{{\!\top}}"
                 rf" \delta^{{({layer + 1})}} \odot f'\bigl(z^{{({layer})}}\bigr)",
             ),
@@ -311,6 +314,63 @@ def backward_equations(
             ),
         ]
     equations += gradient_equations(trace, layer, unit, source)
+    return equations
+
+
+def _shortcut_numbers(trace: StepTrace, sample: int, unit: int) -> Equation:
+    """delta_j = (y_hat_j - y_j)/N with the numbers of unit `unit` of the output layer."""
+    L = len(trace.layers)
+    record = trace.layers[-1]
+    return Equation(
+        f"With the numbers, unit {unit + 1}{_sample_note(trace, sample)}.",
+        rf"\delta^{{({L})}}_{{{unit + 1}}} = \frac{{{latex_number(record.a[sample, unit])}"
+        rf" - {latex_signed(trace.Y[sample, unit])}}}{{{trace.n_samples}}}"
+        rf" = {latex_number(record.delta[sample, unit])}",
+    )
+
+
+def _softmax_delta_equations(trace: StepTrace, sample: int, unit: int) -> list[Equation]:
+    """Softmax + cross-entropy: delta_j through the whole Jacobian of softmax.
+
+    Every output a_k depends on every z_j, so delta_j = sum_k dL/da_k da_k/dz_j; there is no
+    element-wise dL/da_j * f'(z_j). With the targets summing to 1 the sum is (y_hat_j - y_j)/N.
+    """
+    L = len(trace.layers)
+    record = trace.layers[-1]
+    a, grad_a = record.a[sample], record.grad_a[sample]
+    equations = [
+        Equation(
+            "Output layer, softmax with cross-entropy: every output a_k depends on every z_j,"
+            " so delta_j sums the chain rule over all outputs k (softmax's Jacobian is not"
+            " diagonal: there is no single dL/da_j times f'(z_j)). Here [k = j] is 1 when"
+            " k = j and 0 otherwise; with targets that sum to 1 the sum is (y_hat_j - y_j)/N,"
+            " the form the engine uses.",
+            _stacked(
+                rf"\delta^{{({L})}}_j = \sum_k \frac{{\partial L}}{{\partial a_k}}\,"
+                r"\frac{\partial a_k}{\partial z_j}, \qquad"
+                r" \frac{\partial a_k}{\partial z_j} = a_k\,\bigl([k = j] - a_j\bigr)",
+                rf"\delta^{{({L})}}_j = -\frac{{1}}{{N}}\sum_k \frac{{y_k}}{{a_k}}\,"
+                r"a_k\bigl([k = j] - a_j\bigr) = \frac{a_j \sum_k y_k - y_j}{N}"
+                r" = \frac{\hat y_j - y_j}{N}",
+            ),
+        )
+    ]
+    terms = grad_a * a * ((np.arange(len(a)) == unit) - a[unit])  # dL/da_k da_k/dz_j
+    if np.all(np.isfinite(terms)):
+        shown, cut = _elide([latex_signed(term) for term in terms])
+        equations.append(
+            Equation(
+                f"The sum over the {len(a)} outputs k, unit j = {unit + 1}"
+                f"{_sample_note(trace, sample)}"
+                + (f" ({cut} terms not written out)" if cut else "")
+                + ".",
+                _aligned(
+                    rf"\delta^{{({L})}}_{{{unit + 1}}} &= " + _sum_lines(shown),
+                    latex_number(float(np.sum(terms))),
+                ),
+            )
+        )
+    equations.append(_shortcut_numbers(trace, sample, unit))
     return equations
 
 
@@ -370,21 +430,19 @@ def update_equations(trace: StepTrace, layer: int, unit: int, source: int) -> li
         Equation(
             "Gradient descent: every weight and bias moves against its gradient, scaled by the"
             " learning rate eta.",
-            _stacked(
-                r"w_{\text{new}} = w - \eta\,\frac{\partial L}{\partial w}",
-                r"b_{\text{new}} = b - \eta\,\frac{\partial L}{\partial b}",
-            ),
+            _stacked(UPDATE_RULE, BIAS_UPDATE_RULE),
         ),
         Equation(
             f"With the numbers, the weight from unit {k} of layer {layer - 1} to unit {j} of"
             f" layer {layer}.",
-            rf"w^{{({layer})}}_{{{j}{k}}} = {latex_number(record.W[unit, source])} - {eta}"
+            rf"{new_value(f'w^{{({layer})}}_{{{j}{k}}}')} = {latex_number(record.W[unit, source])}"
+            rf" - {eta}"
             rf" \times {latex_signed(record.dW[unit, source])}"
             rf" = {latex_number(record.W_new[unit, source])}",
         ),
         Equation(
             f"And the bias of unit {j} of layer {layer}.",
-            rf"b^{{({layer})}}_{{{j}}} = {latex_number(record.b[unit])} - {eta}"
+            rf"{new_value(f'b^{{({layer})}}_{{{j}}}')} = {latex_number(record.b[unit])} - {eta}"
             rf" \times {latex_signed(record.db[unit])} = {latex_number(record.b_new[unit])}",
         ),
     ]
@@ -423,16 +481,38 @@ def phase_equations(
 
 
 def chain_rule_equations(chain: WeightChain) -> list[Equation]:
-    """The whole chain rule of one weight with each factor's value, the product and the check."""
+    """The whole chain rule of one weight with each factor's value, the product and the check.
+
+    The last factor is the weight's input: x_k for the first layer, a^{(l-1)}_k after it. At a
+    softmax + cross-entropy output delta_j is the sum over every output k (the full Jacobian),
+    never an element-wise dL/da_j * f'(z_j).
+    """
     layer, j, k = chain.layer + 1, chain.row + 1, chain.col + 1
     name = rf"w^{{({layer})}}_{{{j}{k}}}"
+    input_symbol = _input_symbol(layer, chain.col)
+    softmax = chain.shortcut is not None and chain.shortcut.startswith("softmax")
     N = len(chain.products)
-    equations = [
-        Equation(
-            "Chain rule: how the loss depends on this weight, one link at a time.",
+    if softmax:
+        general = (
+            rf"\frac{{\partial L}}{{\partial {name}}} = \underbrace{{\sum_k"
+            rf" \frac{{\partial L}}{{\partial a_k}}\,\frac{{\partial a_k}}{{\partial z_{{{j}}}}}}}"
+            rf"_{{\delta_{{{j}}}}}\cdot \frac{{\partial z_{{{j}}}}}{{\partial {name}}}"
+        )
+    else:
+        general = (
             rf"\frac{{\partial L}}{{\partial {name}}} = \frac{{\partial L}}{{\partial a_{{{j}}}}}"
             rf"\cdot \frac{{\partial a_{{{j}}}}}{{\partial z_{{{j}}}}}\cdot"
-            rf"\frac{{\partial z_{{{j}}}}}{{\partial {name}}}",
+            rf"\frac{{\partial z_{{{j}}}}}{{\partial {name}}}"
+        )
+    equations = [
+        Equation(
+            "Chain rule: how the loss depends on this weight, one link at a time"
+            + (
+                " (softmax couples the outputs, so the first link sums over every output k)."
+                if softmax
+                else "."
+            ),
+            general,
         )
     ]
     rows = []
@@ -445,12 +525,17 @@ def chain_rule_equations(chain: WeightChain) -> list[Equation]:
                 rf"\cdot\underbrace{{{latex_signed(chain.da_dz[n])}}}_{{f'(z)}}"
             )
         rows.append(
-            first + rf"\cdot\underbrace{{{latex_signed(chain.dz_dw[n])}}}_{{a_{{{k}}}}}"
+            first + rf"\cdot\underbrace{{{latex_signed(chain.dz_dw[n])}}}_{{{input_symbol}}}"
             rf" = {latex_number(chain.products[n])}"
         )
     shown, _ = _elide(rows)
     caption = "With the numbers"
-    if chain.simplified:
+    if softmax:
+        caption += (
+            " (at this softmax output delta_j = sum over k of dL/da_k * da_k/dz_j, which with"
+            " the cross-entropy loss equals (y_hat_j - y_j)/N, the form the engine uses)"
+        )
+    elif chain.simplified:
         caption += (
             " (at this output the first two factors are combined: dL/da * f'(z) = (y_hat - y)/N,"
             " the form the engine uses)"
@@ -475,8 +560,9 @@ def chain_rule_equations(chain: WeightChain) -> list[Equation]:
     equations.append(
         Equation(
             "The update of this weight.",
-            rf"{name} = {latex_number(chain.weight)} - {latex_number(chain.learning_rate)} \times"
-            rf" {latex_signed(chain.gradient)} = {latex_number(chain.new_weight)}",
+            rf"{new_value(name)} = {latex_number(chain.weight)}"
+            rf" - {latex_number(chain.learning_rate)} \times {latex_signed(chain.gradient)}"
+            rf" = {latex_number(chain.new_weight)}",
         )
     )
     return equations

@@ -106,15 +106,15 @@ def test_batch_mode_says_the_gradient_is_summed_over_samples():
     assert "mean over the 4 samples" in " ".join(e.caption for e in loss)
 
 
-def test_cross_entropy_output_shows_the_simplification():
+def test_cross_entropy_output_shows_the_shortcut_through_the_jacobian():
     net = Network([2, 3], ["softmax"], loss="cross_entropy", seed=1)
     X, Y = np.array([[0.5, -1.0]]), np.array([[0.0, 1.0, 0.0]])
     trace = net.compute_trace(X, Y, 0.1)
     backward = phase_equations(trace, phase_sequence(1)[2], unit=1)
-    assert "simplifies to (y_hat - y)/N" in backward[0].caption
+    assert "not diagonal" in backward[0].caption and "(y_hat_j - y_j)/N" in backward[0].caption
     expected = latex_number(trace.layers[0].a[0, 1] - 1.0)
     assert expected == latex_number(trace.layers[0].delta[0, 1])
-    assert f"= {expected}" in backward[1].latex
+    assert f"= {expected}" in backward[2].latex
 
 
 def test_long_sums_are_elided():
@@ -122,7 +122,7 @@ def test_long_sums_are_elided():
     X, Y = np.ones((1, 12)), np.zeros((1, 1))
     trace = net.compute_trace(X, Y)
     forward = phase_equations(trace, phase_sequence(1)[0])
-    substituted = forward[2]
+    substituted = next(e for e in forward if e.caption.startswith("With the numbers"))
     assert r"\cdots" in substituted.latex
     assert "not written out" in substituted.caption
     assert substituted.latex.count(r"\times") <= MAX_TERMS
@@ -190,8 +190,99 @@ def test_chain_rule_at_a_cross_entropy_output_combines_the_first_two_factors():
     X, Y = np.array([[0.5, -1.0]]), np.array([[0.0, 1.0, 0.0]])
     trace = net.compute_trace(X, Y, 0.1)
     chain = weight_chain(net, trace, 0, 1, 0)
-    assert chain.simplified
+    assert chain.simplified and chain.shortcut == "softmax + cross-entropy"
     equations = chain_rule_equations(chain)
-    assert "(y_hat - y)/N" in equations[1].caption
+    assert "sum over k" in equations[1].caption and "(y_hat_j - y_j)/N" in equations[1].caption
     assert latex_number(trace.layers[0].a[0, 1] - 1.0) in equations[1].latex
     assert chain.numerical == pytest.approx(chain.gradient, rel=1e-5)
+
+
+# --- Issue 12: each defect, with a test that failed on the old text ---------------------------
+
+
+def _softmax_trace():
+    """A 2-3 softmax network whose output delta differs from dL/da * f'(z) in every unit."""
+    net = Network.from_parameters(
+        weights=[[[0.2, -0.4], [0.7, 0.1], [-0.3, 0.5]]],
+        biases=[[0.1, -0.2, 0.05]],
+        activations=["softmax"],
+        loss="cross_entropy",
+    )
+    return net, net.compute_trace(np.array([[1.0, 0.5]]), np.array([[1.0, 0.0, 0.0]]), 0.1)
+
+
+def test_softmax_output_delta_has_no_elementwise_middle_term():
+    _, trace = _softmax_trace()
+    record = trace.layers[0]
+    product = record.grad_a[0] * record.fprime[0]
+    assert not np.allclose(product, record.delta[0])  # the element-wise product is not delta
+    for unit in range(3):
+        equations = phase_equations(trace, phase_sequence(1)[2], unit=unit)
+        general = equations[0].latex
+        assert r"\frac{\partial L}{\partial a_j}\,f'(z_j)" not in general
+        assert r"\sum_k \frac{\partial L}{\partial a_k}" in general
+        assert r"\frac{\partial a_k}{\partial z_j} = a_k" in general
+        shown_sum = next(e for e in equations if e.caption.startswith("The sum over the 3"))
+        terms = record.grad_a[0] * record.a[0] * ((np.arange(3) == unit) - record.a[0, unit])
+        assert terms.sum() == pytest.approx(record.delta[0, unit], abs=1e-12)
+        assert shown_sum.latex.endswith(rf"&= {latex_number(terms.sum())} \end{{aligned}}")
+        assert f"= {latex_number(record.delta[0, unit])}" in equations[2].latex
+
+
+def test_sigmoid_with_binary_cross_entropy_keeps_its_product_shortcut():
+    net = Network([2, 1], ["sigmoid"], loss="binary_cross_entropy", seed=2)
+    trace = net.compute_trace(np.array([[0.3, -0.6]]), np.array([[1.0]]), 0.1)
+    equations = phase_equations(trace, phase_sequence(1)[2])
+    assert "simplifies to (y_hat - y)/N" in equations[0].caption
+    assert r"\frac{\partial L}{\partial a_j}\,f'(z_j)" in equations[0].latex
+    record = trace.layers[0]
+    assert record.grad_a[0, 0] * record.fprime[0, 0] == pytest.approx(record.delta[0, 0])
+    chain = weight_chain(net, trace, 0, 0, 1)
+    assert chain.shortcut == "sigmoid + binary cross-entropy"
+    assert "first two factors are combined" in chain_rule_equations(chain)[1].caption
+
+
+def test_the_inspector_sums_over_the_softmax_outputs():
+    net, trace = _softmax_trace()
+    chain = weight_chain(net, trace, 0, 2, 1)
+    general = chain_rule_equations(chain)[0].latex
+    assert r"\sum_k \frac{\partial L}{\partial a_k}" in general
+    assert r"\frac{\partial a_{3}}{\partial z_{3}}" not in general
+
+
+def test_updated_values_are_labelled_new_on_every_line_with_numbers():
+    scenario = textbook_222()
+    trace = _trace(scenario)
+    update = phase_equations(trace, phase_sequence(2)[-1], unit=0, source=1, update_layer=2)
+    assert update[0].latex.startswith(r"\begin{gathered} w_{\text{new}} = w - \eta")
+    w_new, b_new = trace.layers[1].W_new[0, 1], trace.layers[1].b_new[0]
+    assert update[1].latex.startswith(r"w^{(2)}_{12,\,\text{new}} = 0.45 - 0.5 \times")
+    assert update[1].latex.endswith(f"= {latex_number(w_new)}")
+    assert update[2].latex.startswith(r"b^{(2)}_{1,\,\text{new}} = 0.6 - 0.5 \times")
+    assert update[2].latex.endswith(f"= {latex_number(b_new)}")
+    chain = weight_chain(scenario.network, trace, 1, 0, 1)
+    last = chain_rule_equations(chain)[-1].latex
+    assert last.startswith(r"w^{(2)}_{12,\,\text{new}} = 0.45 - 0.5 \times")
+
+
+def test_forward_equations_give_the_one_example_and_the_batch_matrix_forms():
+    scenario = xor_scenario()
+    trace = scenario.network.compute_trace(scenario.X, scenario.Y, 0.5)
+    first = phase_equations(trace, phase_sequence(2)[0])
+    second = phase_equations(trace, phase_sequence(2)[1])
+    assert r"z^{(1)} = W^{(1)} x + b^{(1)}" in first[1].latex
+    assert r"Z^{(1)} = A^{(0)}\,\bigl(W^{(1)}\bigr)^{\!\top} + b^{(1)}" in first[2].latex
+    assert r"Z^{(2)} = A^{(1)}\,\bigl(W^{(2)}\bigr)^{\!\top} + b^{(2)}" in second[2].latex
+    assert "one row per example" in first[2].caption and "tables" in first[2].caption
+    # The orientation the text names is the engine's: rows of Z are the examples.
+    layer = trace.layers[0]
+    np.testing.assert_allclose(layer.z, trace.X @ layer.W.T + layer.b)
+
+
+def test_the_inspector_names_a_first_layer_weights_input_x():
+    scenario = textbook_222()
+    trace = _trace(scenario)
+    first = chain_rule_equations(weight_chain(scenario.network, trace, 0, 1, 0))[1].latex
+    second = chain_rule_equations(weight_chain(scenario.network, trace, 1, 0, 1))[1].latex
+    assert r"}_{x_{1}} = " in first and "a_{1}" not in first
+    assert r"}_{a^{(1)}_{2}} = " in second
