@@ -7,14 +7,24 @@ from app_pages.common import activation_selectbox, chart, chart_size, error_boun
 from engine.activations import ACTIVATIONS, HIDDEN_ACTIVATIONS
 from lessons.activations import (
     MAX_CHAIN_LAYERS,
+    MAX_SLOPE,
     SOFTMAX_EXAMPLE_Z,
     STUDY_ACTIVATIONS,
     compare_activations,
     evaluate,
     softmax_example,
 )
+from lessons.initialisation import (
+    MAX_SYMMETRY_STEPS,
+    SATURATED_SLOPE,
+    START_LABELS,
+    STARTS,
+    saturation,
+    symmetry_run,
+)
 from viz.format import format_number
-from viz.learn_charts import (
+from viz.initialisation import symmetry_figure
+from viz.activations import (
     SERIES_DASHES,
     SERIES_SYMBOLS,
     Z_RANGE,
@@ -36,6 +46,15 @@ NOTES = {
     "linear": "Does nothing: f(z) = z, slope 1. Used on regression outputs. A network with only"
     " linear units is just one linear function, however many layers it has.",
 }
+
+SATURATION_SCALES = (0.1, 0.3, 1.0, 3.0, 10.0)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def cached_symmetry(start: str, steps: int):
+    """symmetry_run, cached: the same start and steps always train the same way."""
+    return symmetry_run(start, steps)
+
 
 LINE_WORDS = {"solid": "solid", "dash": "dashed", "dot": "dotted", "dashdot": "dash-dot"}
 SYMBOL_WORDS = {"circle": "circles", "square": "squares", "diamond": "diamonds"}
@@ -118,9 +137,11 @@ with st.expander("A note on softmax (output layers for several classes)"):
 st.header("Vanishing gradients")
 st.write(
     "Send a gradient back through a chain of one-unit layers, z_k = w·a_(k−1) + b. Each layer"
-    " multiplies it by f′(z_k). With sigmoid every factor is at most 0.25, so after 10 layers"
-    " less than a millionth is left; tanh shrinks more slowly, and ReLU passes it on unchanged"
-    " while its units are active."
+    " multiplies it by w·f′(z_k). That factor is at most max f′ · |w| in size, so along any"
+    " path through n layers the gradient is at most (max f′ · |w|)ⁿ. For sigmoid max f′ = ¼:"
+    " with |w| = 1 ten layers leave less than a millionth, but weights above 4 lift the bound"
+    " over 1 and gradients can explode instead. Tanh and ReLU have max f′ = 1, so for them the"
+    " weights alone decide."
 )
 with error_boundary("the vanishing-gradient chart"):
     controls, chart_area = st.columns([1, 2], gap="large")
@@ -147,9 +168,16 @@ with error_boundary("the vanishing-gradient chart"):
         )
         chains = compare_activations(n_layers, x, w)
         for key in STUDY_ACTIVATIONS:
+            chain = chains[key]
             st.metric(
-                f"{ACTIVATIONS[key].label}: product through {n_layers} layer(s)",
-                format_number(chains[key].product[-1]),
+                f"{ACTIVATIONS[key].label}: gradient through {n_layers} layer(s)",
+                format_number(abs(chain.gradient[-1])),
+                f"bound ({format_number(MAX_SLOPE[key])} · {format_number(abs(w))})"
+                f"^{n_layers} = {format_number(chain.bound[-1])}",
+                delta_color="off",
+                delta_arrow="off",
+                help="|∏ w·f′(z_k)|, the gradient that reaches the input, and the bound"
+                " (max f′ · |w|)ⁿ no path can exceed. The chart shows ∏ f′(z_k) alone.",
             )
     with chart_area:
         chart(
@@ -160,6 +188,69 @@ with error_boundary("the vanishing-gradient chart"):
         )
     st.caption(
         "The weights multiply the gradient too (by w per layer): large weights can make up for"
-        " small slopes, or make gradients explode instead. Careful initialisation (Xavier, He)"
-        " keeps the product near 1."
+        " small slopes, or make gradients explode instead. Careful initialisation (below) keeps"
+        " each factor near 1."
+    )
+
+st.header("Initialisation: why weights start small and random")
+st.write(
+    "Train a 2-3-1 sigmoid network on the four rows of XOR and watch the weights into its"
+    " three hidden units. If they all start equal, every hidden unit computes the same z, gets"
+    " the same delta and the same update: they stay identical for ever and the layer acts like"
+    " one unit (the symmetry problem). Small random weights break the tie."
+)
+with error_boundary("the initialisation demonstration"):
+    controls, chart_area = st.columns([1, 2], gap="large")
+    with controls:
+        start = st.radio(
+            "Starting weights",
+            STARTS,
+            format_func=START_LABELS.get,
+            key="activations_init_start",
+            bind="query-params",
+        )
+        steps = st.slider(
+            "Updates", 1, MAX_SYMMETRY_STEPS, 200, key="activations_init_steps", bind="query-params"
+        )
+        run = cached_symmetry(start, steps)
+        spread = run.spread[-1]
+        st.metric("Largest difference between two hidden units", format_number(spread))
+        if run.units_identical:
+            st.warning(
+                f"After {steps} update(s) the three hidden units still have identical weights.",
+                icon=":material/content_copy:",
+            )
+    with chart_area:
+        chart(
+            symmetry_figure(run, **chart_size(380)),
+            f"The six weights into the hidden units over {steps} update(s) from"
+            f" {START_LABELS[run.start].lower()}: "
+            + (
+                "all lines lie on top of each other, the units never become different."
+                if run.units_identical
+                else f"the lines move apart; the units end up to {format_number(spread)} apart."
+            ),
+            key="activations_init_chart",
+            config={"displayModeBar": False},
+        )
+    scale = st.select_slider(
+        "Size of the starting weights (standard deviation), 16 inputs per sigmoid unit",
+        SATURATION_SCALES,
+        1.0,
+        key="activations_init_scale",
+        bind="query-params",
+    )
+    result = saturation(scale)
+    left, right = st.columns(2)
+    left.metric("Mean slope f′(z)", format_number(result.mean_slope), help="At most 0.25.")
+    right.metric(
+        f"Saturated units (f′ < {format_number(SATURATED_SLOPE)})",
+        f"{result.saturated_fraction:.0%}",
+    )
+    st.markdown(
+        "Large starting weights make |z| large, where the sigmoid is flat: those units pass"
+        " back almost no gradient. **Xavier (Glorot)** initialisation draws weights with"
+        " variance about 1/n_in (2/(n_in + n_out)), which keeps z of order 1 for sigmoid and"
+        " tanh. **He** initialisation uses variance 2/n_in, making up for ReLU switching off"
+        " half of its inputs."
     )

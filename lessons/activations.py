@@ -1,8 +1,9 @@
 """The vanishing-gradient demonstration: products of f'(z) through a chain of one-unit layers.
 
 A chain a_0 = x, z_k = w a_{k-1} + b, a_k = f(z_k) for k = 1..n has
-d a_n / d a_0 = prod_k w f'(z_k). The product of the f'(z_k) alone shows how much each
-activation shrinks a gradient on its way back through n layers, whatever the weights do.
+d a_n / d a_0 = prod_k w f'(z_k). Each factor is at most max f' * |w| in size, so along any
+path through n layers the gradient is at most (max f' * |w|)^n: for sigmoid (max f' = 1/4)
+that is (|w|/4)^n, which vanishes for |w| < 4 and allows explosion for |w| > 4.
 """
 
 from dataclasses import dataclass
@@ -15,6 +16,8 @@ from engine.validation import check_choice, check_in_range, check_int
 
 MAX_CHAIN_LAYERS = 10
 STUDY_ACTIVATIONS = ("sigmoid", "tanh", "relu")
+# The largest slope of each activation, max over z of f'(z): sigmoid's is 1/4 (at z = 0).
+MAX_SLOPE = {"sigmoid": 0.25, "tanh": 1.0, "relu": 1.0, "leaky_relu": 1.0, "linear": 1.0}
 
 
 @dataclass(frozen=True, eq=False)
@@ -26,6 +29,14 @@ class ChainProducts:
     fprime: np.ndarray  # (n_layers,) f'(z_k)
     product: np.ndarray  # (n_layers,) prod_{j<=k} f'(z_j): the gradient factor through k layers
     gradient: np.ndarray  # (n_layers,) prod_{j<=k} w f'(z_j) = d a_k / d a_0
+    weight: float  # w of every layer
+    bound: np.ndarray  # (n_layers,) (max f' * |w|)^k: no path through k layers passes more
+
+    @property
+    def factor_bound(self) -> float:
+        """max f' * |w|: the most one layer can multiply the gradient by. Below 1 gradients
+        must vanish with depth; above 1 they can explode."""
+        return MAX_SLOPE[self.activation] * abs(self.weight)
 
 
 def derivative_products(
@@ -53,7 +64,8 @@ def derivative_products(
         fprime = f.df(z)
         product = np.cumprod(fprime)
         gradient = np.cumprod(w * fprime)
-    return ChainProducts(activation, z, fprime, product, gradient)
+        bound = (MAX_SLOPE[activation] * abs(w)) ** np.arange(1, n_layers + 1)
+    return ChainProducts(activation, z, fprime, product, gradient, w, bound)
 
 
 def compare_activations(

@@ -3,7 +3,9 @@
 import numpy as np
 import pytest
 
+from engine.activations import get_activation
 from lessons.activations import (
+    MAX_SLOPE,
     compare_activations,
     derivative_products,
     evaluate,
@@ -71,3 +73,28 @@ def test_softmax_example_is_a_probability_vector():
     p = softmax_example((2.0, 1.0, 0.1))
     assert p.sum() == pytest.approx(1.0)
     assert p == pytest.approx(np.exp([2.0, 1.0, 0.1]) / np.exp([2.0, 1.0, 0.1]).sum())
+
+
+# --- the bound (max f' |w|)^n ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["sigmoid", "tanh", "relu", "leaky_relu", "linear"])
+def test_max_slope_is_the_largest_derivative_of_the_engines_function(name):
+    z = np.linspace(-20, 20, 400_001)
+    assert MAX_SLOPE[name] == pytest.approx(get_activation(name).df(z).max(), abs=1e-9)
+
+
+@pytest.mark.parametrize("w", [0.5, 1.0, 3.0, -2.5])
+@pytest.mark.parametrize("name", ["sigmoid", "tanh", "relu"])
+def test_the_gradient_never_exceeds_the_weighted_bound(name, w):
+    chain = derivative_products(name, 10, x=0.3, w=w, b=0.1)
+    assert chain.bound == pytest.approx((MAX_SLOPE[name] * abs(w)) ** np.arange(1, 11))
+    assert np.all(np.abs(chain.gradient) <= chain.bound * (1 + 1e-12))
+
+
+def test_the_bound_depends_on_the_weights_not_only_on_one_quarter():
+    # The old text said sigmoid gradients shrink like (1/4)^n whatever the weights: with
+    # |w| = 6 the bound is (6/4)^n, above 1, and a chain gets more than (1/4)^n through.
+    chain = derivative_products("sigmoid", 10, x=0.0, w=6.0, b=-3.0)
+    assert chain.factor_bound == 1.5
+    assert abs(chain.gradient[-1]) > 0.25**10
