@@ -30,9 +30,11 @@ from lessons.training_lab import (
     recorded_updates,
     shown_network,
 )
+from lessons.training_lab_play import CHUNK_SECONDS, DEFAULT_SPEED, SPEEDS, play_chunk
 from viz import training_lab as charts
 from viz.format import format_number
 from viz.training_lab import views
+from viz.training_lab.player import PLAYER_JS, player_data
 
 RUN = "lab_run"  # session key of the current LabRun
 RUN_KEY = "lab_run_key"  # the (settings, upload digest) the run was built from
@@ -43,16 +45,10 @@ NEURON_CLICKED = "lab_neuron_clicked"  # the last neuron clicked on the network 
 
 FIGURE_HEIGHT = 420  # px; presenter mode multiplies it by PRESENTER_HEIGHT_FACTOR
 LOSS_HEIGHT = 360  # px; the loss curve spans the page's width
-# While playing, the counter and the loss curve redraw every TICK_SECONDS (a tick below 0.2 s
-# leaves room for the time each redraw takes, so that at least 5 redraws a second happen).
-TICK_SECONDS = 0.15
-HEAVY_SECONDS = 1.0  # while playing, the other views redraw once a second
-TICK_BUDGET = 0.05  # at most this many seconds of training per redraw
-
-SPEEDS = (1, 2, 5, 10, 20, 50, 100, 200, 500)
-# Updates per redraw by default: about 30 updates a second, so the default 500-update run
-# lasts long enough (about 17 s) to watch the boundary form.
-DEFAULT_SPEED = 5
+CHUNK = "lab_play_chunk"  # counts the chunks sent to the player (it plays each once)
+# While playing, the server reruns once per CHUNK_SECONDS: it trains a chunk of updates with
+# the engine and sends the player its frames, which the browser shows one after another.
+PLAYER = st.components.v2.component("lab_player", js=PLAYER_JS, isolate_styles=False)
 DEFAULTS = LabSettings()
 
 
@@ -118,7 +114,7 @@ def controls(run: LabRun) -> None:
         help="A fresh, untrained network with the same set-up (and the same initial weights).",
     )  # fmt: skip
     speed.select_slider(
-        "Updates per redraw while playing", SPEEDS, DEFAULT_SPEED, key="lab_speed",
+        "Updates per second while playing", SPEEDS, DEFAULT_SPEED, key="lab_speed",
     )  # fmt: skip
 
 
@@ -191,20 +187,26 @@ def _shown(run: LabRun, shown_when_paused: int) -> int:
     return min(shown_when_paused, run.trainer.updates)
 
 
-def live_views(shown_when_paused: int) -> None:
-    """The cheap views, redrawn on every tick while playing: counter, status, loss curve.
+def _play_chunk(run: LabRun) -> None:
+    """Train one chunk (lessons.training_lab_play) and send its frames to the player."""
+    speed = int(st.session_state.get("lab_speed", DEFAULT_SPEED))
+    state, frames = play_chunk(LabState(run, True), round(speed * CHUNK_SECONDS))
+    chunk = st.session_state.get(CHUNK, 0) + 1
+    st.session_state[CHUNK] = chunk
+    PLAYER(data=player_data(run, frames, chunk, speed), key="lab_player_view")
+    if not state.playing:
+        st.session_state[PLAYING] = False
+        st.rerun()  # a full rerun stops the timer, draws every view and relabels Pause
 
-    Training happens here too, so the counter always shows what was trained.
-    """
+
+def live_views(shown_when_paused: int) -> None:
+    """While playing: one chunk of training and the player. Paused: counter, status, loss."""
     run: LabRun | None = st.session_state.get(RUN)
     if run is None:
         return
     if st.session_state.get(PLAYING, False):
-        speed = int(st.session_state.get("lab_speed", DEFAULT_SPEED))
-        state = act(LabState(run, True), "tick", speed, TICK_BUDGET)
-        if not state.playing:
-            st.session_state[PLAYING] = False
-            st.rerun()  # a full rerun stops the timers, draws every view and relabels Pause
+        _play_chunk(run)
+        return
     shown = _shown(run, shown_when_paused)
     _counter(run, shown)
     _status(run)
@@ -238,11 +240,11 @@ def _neuron_picker(net) -> tuple[int, int]:
 def heavy_views(shown_when_paused: int) -> None:
     """The expensive views (boundary, network, neuron, gradients, distributions).
 
-    While playing they are redrawn every HEAVY_SECONDS only (each of them costs the browser
-    far more than the counter); every full rerun (Pause, Step, Epoch, the end) draws them too.
+    Drawn on every full rerun (Pause, Step, Epoch, the end, a set-up change), never while
+    playing: the player shows the boundary, the network and the loss meanwhile.
     """
     run: LabRun | None = st.session_state.get(RUN)
-    if run is None:
+    if run is None or st.session_state.get(PLAYING, False):
         return
     height, font = _sizes()
     shown = _shown(run, shown_when_paused)
@@ -300,5 +302,5 @@ with error_boundary("the training lab"):
         playing_now = st.session_state.get(PLAYING, False)
         # Outside the fragments: moving it redraws every view (a full rerun).
         shown_update = _time_slider(lab_run, playing_now)
-        st.fragment(live_views, run_every=TICK_SECONDS if playing_now else None)(shown_update)
-        st.fragment(heavy_views, run_every=HEAVY_SECONDS if playing_now else None)(shown_update)
+        st.fragment(live_views, run_every=CHUNK_SECONDS if playing_now else None)(shown_update)
+        st.fragment(heavy_views)(shown_update)

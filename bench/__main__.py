@@ -15,13 +15,14 @@ from pathlib import Path
 
 from bench.common import RESULTS_DIR, machine, markdown_table, write_json
 
-BENCHMARKS = ("engine", "pages", "browser", "memory", "step_click")
+BENCHMARKS = ("engine", "pages", "browser", "memory", "step_click", "lab_play")
 MODULES = {
     "engine": "bench.engine_step",
     "pages": "bench.pages",
     "browser": "bench.browser",
     "memory": "bench.memory",
     "step_click": "bench.step_click",
+    "lab_play": "bench.lab_play",
 }
 
 

@@ -410,3 +410,28 @@ def test_loss_chart_has_a_fixed_update_axis_and_presenter_sizing_applies_once(la
         layout = _chart(lab, f"lab_chart_{name}")["layout"]
         assert layout["height"] == int(420 * 1.25), name  # enlarged once, not twice
         assert layout["font"]["size"] == 20, name
+
+
+def _player(at: AppTest) -> dict | None:
+    components = at.get("bidi_component")
+    return json.loads(components[0].proto.json) if components else None
+
+
+def test_play_sends_chunks_of_frames_to_the_player_and_pause_brings_the_charts_back(lab):
+    assert _player(lab) is None
+    lab.button(key="lab_play").click().run()
+    first = _player(lab)
+    run = _run(lab)
+    assert first["frames"][-1]["update"] == run.trainer.updates > 0
+    assert len(first["frames"]) == 12  # 6 frames a second over a 2-s chunk
+    keys = [chart.proto.id for chart in lab.get("plotly_chart")]
+    assert not any("lab_chart_network" in key for key in keys)  # the player draws it meanwhile
+    lab.run()  # the next timed chunk
+    second = _player(lab)
+    assert second["chunk"] == first["chunk"] + 1
+    assert second["frames"][0]["update"] > first["frames"][-1]["update"]
+    assert second["frames"][-1]["update"] == _run(lab).trainer.updates
+    lab.button(key="lab_play").click().run()  # Pause
+    assert _player(lab) is None
+    keys = [chart.proto.id for chart in lab.get("plotly_chart")]
+    assert any("lab_chart_network" in key for key in keys)
