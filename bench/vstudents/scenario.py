@@ -11,12 +11,14 @@ into the steady part, to see the CPU fall.
 from __future__ import annotations
 
 import asyncio
+import math
 import random
 import time
 from dataclasses import asdict, dataclass, field
 
+from bench.vstudents.client import StreamlitSession
 from bench.vstudents.servers import Cluster, Sample
-from bench.vstudents.students import Mix, StudentResult, Timing, run_student
+from bench.vstudents.students import ROLES, Mix, StudentResult, Timing, run_student
 
 
 def percentile(values: list[float], fraction: float) -> float:
@@ -24,8 +26,8 @@ def percentile(values: list[float], fraction: float) -> float:
     if not values:
         return float("nan")
     ordered = sorted(values)
-    rank = max(0, min(len(ordered) - 1, int(round(fraction * len(ordered) + 0.5)) - 1))
-    return ordered[rank]
+    rank = max(1, math.ceil(fraction * len(ordered) - 1e-9))  # 1-based: ceil(p * n)
+    return ordered[min(rank, len(ordered)) - 1]
 
 
 @dataclass
@@ -74,6 +76,17 @@ def _cpu_between(samples: list[Sample], start: float, end: float, attr: str) -> 
     return getattr(last, attr) - getattr(first, attr), last.at - first.at
 
 
+async def warm_up_pages(url: str, pages: set[str]) -> None:
+    """Open each page once before measuring: the first run of a page in a process imports
+    its modules (seconds, and tens of MB that are not any student's memory)."""
+    for page in sorted(pages):
+        session = StreamlitSession(url, page=page)
+        try:
+            await session.open_page()
+        finally:
+            await session.close()
+
+
 async def run_class(
     cluster: Cluster,
     mix: Mix,
@@ -84,12 +97,15 @@ async def run_class(
     drop_fraction: float = 0.0,
     drop_after: float = 0.0,
     behaviours: dict | None = None,
+    warm_pages: bool = True,
 ) -> tuple[ClassReport, list[StudentResult]]:
     """Run the class once; returns the summary and every student's own result."""
     import psutil
 
     timing = timing or Timing()
     rng = random.Random(seed)
+    if warm_pages:
+        await warm_up_pages(cluster.url, {ROLES[role][0] for role in mix.roles()})
     me = psutil.Process()
     my_cpu_start = sum(me.cpu_times()[:2])
     idle = cluster.sample()

@@ -115,8 +115,8 @@ def serving(
             log = open(run_dir / f"replica-{port}.log", "w")  # noqa: SIM115
             processes.append(
                 subprocess.Popen(
-                    streamlit_command(port),
-                    cwd=PROJECT_ROOT,
+                    app_command(port, app_root),
+                    cwd=app_root,
                     env=env,
                     stdout=log,
                     stderr=subprocess.STDOUT,

@@ -37,6 +37,7 @@ class StudentResult:
 
     role: str
     open_seconds: float | None = None
+    attempts: int = 0  # actions sent; each one either updated (a latency) or is an error
     latencies: list[float] = field(default_factory=list)
     action_times: list[float] = field(default_factory=list)  # when each timed action was sent
     errors: list[str] = field(default_factory=list)
@@ -65,6 +66,7 @@ async def timed_action(
     timeout: float,
 ) -> None:
     """Send one action and wait until a full run after it shows the change."""
+    result.attempts += 1
     sent = await send()
     await session.wait_for_run(sent, full=True, until=changed, timeout=timeout)
     result.latencies.append(time.perf_counter() - sent)
