@@ -12,6 +12,7 @@ from dataclasses import replace
 import streamlit as st
 
 from app_pages import common
+from app_pages.components import step_player
 from engine import limits
 from engine.activations import HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS
 from engine.init import INITIALISERS
@@ -31,6 +32,7 @@ TABLES = "_step_tables"
 CLICK = "_step_click"
 RESTORES = "_step_restores"
 URL_NOTES = "_step_url_notes"
+PLAYER = "step_player"  # the browser player (graph, motion, narration, quiz, keys)
 GRAPH_HEIGHT = 440
 
 
@@ -163,10 +165,9 @@ def _controls(state: StepPage) -> None:
     current, last = state.stepper, len(state.phases) - 1
     common.button_row((
         ("Previous", "step_prev", model.Previous(),
-         {"shortcut": "Left", "icon": ":material/arrow_back:", "disabled": current.phase == 0}),
+         {"icon": ":material/arrow_back:", "disabled": current.phase == 0}),
         ("Next", "step_next", model.Next(),
-         {"shortcut": "Right", "icon": ":material/arrow_forward:", "type": "primary",
-          "help": "At the update, Next starts the next training step from the new weights."}),
+         {"icon": ":material/arrow_forward:", "help": step_player.EQUATION_STEPPER_HELP}),
         ("Finish this step", "step_finish", model.Finish(), {"disabled": current.phase == last}),
         ("Next training step", "step_train", model.NextTrainingStep(),
          {"icon": ":material/skip_next:"}),
@@ -302,14 +303,6 @@ def _batch_controls(where, n_rows: int) -> tuple[bool, int]:
     return batch, int(row) - 1
 
 
-def _layout(layer_sizes, presenting: bool):
-    """(controls, graph, side) containers: a big network gets the full width for its graph."""
-    if len(layer_sizes) > 4 or max(layer_sizes) > 8:
-        return st.container(), st.container(), st.container()
-    graph_col, side_col = st.columns([5, 4] if not presenting else [1, 1])
-    return side_col.container(), graph_col, side_col
-
-
 def _graph(trace, state: StepPage, scenario, weight) -> tuple[int, int, int]:
     """The network graph of this phase; returns the inspected weight after a click on it."""
     layer_sizes = [trace.layers[0].W.shape[1]] + [layer.W.shape[0] for layer in trace.layers]
@@ -321,10 +314,11 @@ def _graph(trace, state: StepPage, scenario, weight) -> tuple[int, int, int]:
     alt = captions.graph_alt(
         layer_sizes, state.phase, scenario.description, state.row, state.n_rows
     )
-    event = common.chart(
-        fig, alt, key="step_graph", on_select="rerun", selection_mode="points",
-        config={"displaylogo": False},
-    )  # fmt: skip
+    with st.expander(step_player.STILL_FIGURE_TITLE):
+        event = common.chart(
+            fig, alt, key="step_graph", on_select="rerun", selection_mode="points",
+            config={"displaylogo": False},
+        )  # fmt: skip
     _sync_click(event, layer_sizes)
     if note := captions.batch_note(state.batch, state.row, state.n_rows):
         (st.info if state.batch else st.caption)(note)
@@ -354,7 +348,8 @@ def main() -> None:
         with st.expander("Build the network: layers, units, activations, loss", expanded=True):
             custom = _custom_config()
     signature, scenario = _scenario(preset, int(seed), custom)
-    controls_col, graph_col, side_col = _layout(scenario.network.layer_sizes, presenting)
+    # The player (graph first), then the equation stepper, its equations and the still figure.
+    player_area, controls_col, side_col, graph_col = (st.container() for _ in range(4))
     with st.expander("Inputs, targets, weights and biases (editable tables)", expanded=False):
         st.caption(
             "Type a number in any cell. The step restarts from the values here; an empty or"
@@ -375,6 +370,9 @@ def main() -> None:
     strip.markdown(captions.step_heading(state.stepper.step, state.stepper.phase, state.phases))
     common.sync_query_params(model.url_params(state))
 
+    with player_area:
+        step_player.show_step(state, trace, scenario, presenting=presenting, key=PLAYER,
+                              selected=_current_weight(net.layer_sizes), act=_act)  # fmt: skip
     with graph_col:
         weight = _graph(trace, state, scenario, _current_weight(net.layer_sizes))
     with side_col:

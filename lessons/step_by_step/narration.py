@@ -15,6 +15,7 @@ from engine.trace import StepTrace
 from lessons.step_by_step.phases import BACKWARD, FORWARD, LOSS, Phase, layer_name
 
 NARRATION_DIGITS = 4
+LISTED_UNITS = 4  # a layer with more units is summed up by its smallest and largest value
 
 
 def number(value: float, digits: int = NARRATION_DIGITS) -> str:
@@ -85,8 +86,13 @@ def phase_narration(
             " unit 1 gets"
             f" z = {number(z[0])}, and {record.activation} turns it into a = {number(a[0])}."
         )
-        if len(a) > 1:
+        if 1 < len(a) <= LISTED_UNITS:
             return f"{first} Its {len(a)} units output {_list(a)}."
+        if len(a) > LISTED_UNITS:
+            return (
+                f"{first} Its {len(a)} units output values from {number(np.nanmin(a))} to"
+                f" {number(np.nanmax(a))}."
+            )
         return first
     if phase.kind == LOSS:
         y_hat, y = trace.Y_hat[sample], trace.Y[sample]

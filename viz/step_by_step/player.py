@@ -147,9 +147,10 @@ def phase_spec(phase: Phase, n_weight_layers: int) -> dict:
     return spec
 
 
-def step_token(trace: StepTrace, step: int, sample: int) -> str:
-    """A short id of this training step's numbers: the player keeps its phase while it holds."""
-    digest = hashlib.sha1(f"{step}|{sample}|{trace.learning_rate!r}".encode())
+def step_token(trace: StepTrace, step: int, sample: int, start_phase: int = 0) -> str:
+    """A short id of this training step's numbers and starting phase: the player keeps the
+    phase stepped in the browser while it holds, and starts afresh when it changes."""
+    digest = hashlib.sha1(f"{step}|{sample}|{start_phase}|{trace.learning_rate!r}".encode())
     for record in trace.layers:
         digest.update(np.ascontiguousarray(record.W).tobytes())
         digest.update(np.ascontiguousarray(record.b).tobytes())
@@ -223,7 +224,7 @@ def player_data(
     animated = n_edges <= ANIMATED_EDGE_LIMIT and diverged is None
     max_units = max(layer_sizes)
     return {
-        "token": step_token(trace, step, sample),
+        "token": step_token(trace, step, sample, start_phase),
         "step": int(step),
         "start_phase": min(max(int(start_phase), 0), len(phases) - 1),
         "layer_sizes": layer_sizes,

@@ -14,8 +14,19 @@ from pathlib import Path
 
 import streamlit as st
 
+from lessons.step_by_step import model
+from lessons.step_by_step.narration import step_narration
+from lessons.step_by_step.quiz import step_questions
+from lessons.step_by_step.stepper import diverged_message
+from viz.step_by_step.player import player_data
+
 _HERE = Path(__file__).parent
-ACTIONS = ("train", "undo")
+# Page texts around the player: the server-side phase buttons now step only the equations.
+EQUATION_STEPPER_HELP = (
+    "Steps the equations below through the phases (the player above steps in your browser with"
+    " its own buttons and the arrow keys). At the update, Next starts the next training step."
+)
+STILL_FIGURE_TITLE = "Still figure of this phase (Plotly: zoom, hover, click a weight)"
 
 _player = st.components.v2.component(
     "backprop_step_player",
@@ -43,7 +54,72 @@ def step_player(
     )
 
 
+def show_step(
+    state,
+    trace,
+    scenario,
+    *,
+    presenting: bool,
+    selected: tuple[int, int, int] | None,
+    act: Callable[[object], None],
+    key: str = "step_player",
+):
+    """The player for the training step of the step page's `state` (a StepPage) and `trace`.
+
+    The player starts at the page's phase; a phase stepped in the browser stays there across
+    reruns of the same step (same numbers, same page phase). `act(action)` moves the page's
+    state when the player asks for the next training step or an undo; a clicked edge is copied
+    into the weight pickers (session-state keys step_w_layer, step_w_to, step_w_from and the
+    equation panel's unit pickers)."""
+    phases = state.phases
+    sample = state.row if state.batch else 0
+    data = player_data(
+        trace,
+        phases,
+        narration=step_narration(trace, phases, sample, scenario.output_names),
+        questions=step_questions(trace, phases, sample, step=state.stepper.step),
+        sample=sample,
+        step=state.stepper.step,
+        start_phase=state.stepper.phase,
+        input_names=scenario.input_names,
+        output_names=scenario.output_names,
+        diverged=diverged_message(trace),
+        presenter=presenting,
+        selected=selected,
+    )
+    layer_sizes = [int(trace.X.shape[1])] + [int(layer.W.shape[0]) for layer in trace.layers]
+
+    def on_action() -> None:
+        if (action := page_action(key)) is not None:
+            act(action)
+
+    def on_weight() -> None:
+        st.session_state.update(picked_weight(key, layer_sizes))
+
+    return step_player(data, key=key, on_action=on_action, on_weight=on_weight)
+
+
 def triggered(key: str, name: str):
     """The value of trigger `name` ('action' or 'weight') of the player `key` in this run."""
     result = st.session_state.get(key)
     return None if result is None else getattr(result, name, None)
+
+
+def page_action(key: str):
+    """The step page's action for the player's `action` trigger: the next training step
+    ("train") or an undo ("undo"); None for anything else."""
+    name = triggered(key, "action")
+    return {"train": model.NextTrainingStep(), "undo": model.Undo()}.get(name)
+
+
+def picked_weight(key: str, layer_sizes) -> dict:
+    """Session-state updates that make the weight pickers show the edge clicked in the player
+    (clamped to the network); {} when no valid edge was clicked."""
+    clicked = triggered(key, "weight")
+    if not isinstance(clicked, list) or len(clicked) != 3:
+        return {}
+    layer, row, col = model.clamp_weight(*clicked, layer_sizes)
+    return {
+        "step_w_layer": layer, "step_w_to": row, "step_w_from": col,
+        f"step_unit_{layer + 1}": row, f"step_src_{layer + 1}": col,
+    }  # fmt: skip

@@ -64,7 +64,8 @@ function typingInto(event) {
   return path.some(
     (node) =>
       node instanceof Element &&
-      (node.matches("input, textarea, select, [contenteditable=''], [contenteditable='true']") ||
+      (node.matches("textarea, select, [contenteditable=''], [contenteditable='true']") ||
+        (node.matches("input") && !["checkbox", "radio", "button", "submit"].includes(node.type)) ||
         node.getAttribute("role") === "textbox" ||
         node.getAttribute("role") === "grid" ||
         node.getAttribute("role") === "combobox")
@@ -140,7 +141,7 @@ export default function ({ data, key, parentElement, setTriggerValue }) {
     const width = Math.max(svg.parentElement.clientWidth, 320);
     const maxUnits = Math.max(...sizes);
     const wanted = 80 + maxUnits * font * 3.2;
-    const height = Math.round(Math.min(Math.max(wanted, window.innerHeight * 0.6, 320), 680));
+    const height = Math.round(Math.min(Math.max(wanted, window.innerHeight * 0.5, 320), Math.max(320, window.innerHeight - 140), 680));
     const nameWidth = font * 0.62 * Math.max(2, ...data.input_names.map((n) => n.length)) + 16;
     const outWidth = font * 0.62 * Math.max(6, ...data.output_names.map((n) => n.length + 8)) + 24;
     const left = nameWidth + 10;
@@ -155,7 +156,9 @@ export default function ({ data, key, parentElement, setTriggerValue }) {
     const pos = sizes.map((n, l) =>
       Array.from({ length: n }, (_, u) => [left + l * step, centre + (u - (n - 1) / 2) * spacing])
     );
-    geometry = { width, height, pos, radius, inside, top, bottom, step };
+    const biasSize = Math.max(8, font * 0.5);
+    const roomForBias = spacing >= 2 * radius + biasSize + 6;
+    geometry = { width, height, pos, radius, inside, top, bottom, step, biasSize, roomForBias };
     svg.setAttribute("viewBox", `0 0 ${width} ${height}`);
     svg.setAttribute("width", String(width));
     svg.setAttribute("height", String(height));
@@ -216,8 +219,8 @@ export default function ({ data, key, parentElement, setTriggerValue }) {
           : el("text", { x: x + radius + 4, y, class: "num node-label beside" }, group);
         parts.nodes[l].push({ circle, title, x, y });
         parts.nodeLabels[l].push(label);
-        if (l > 0) {
-          const size = Math.max(8, font * 0.5);
+        if (l > 0 && geometry.roomForBias) {
+          const size = geometry.biasSize;
           const by = y - radius - size / 2 - 3;
           const square = el("rect", { x: x - size / 2, y: by - size / 2, width: size, height: size, class: "bias" }, group);
           el("title", {}, square);
@@ -239,7 +242,7 @@ export default function ({ data, key, parentElement, setTriggerValue }) {
     data.output_names.forEach((name, u) => {
       if (u >= sizes[out]) return;
       const [x, y] = pos[out][u];
-      const gap = inside ? radius + 6 : radius + font * 4.2;
+      const gap = inside ? radius + 6 : radius + font * 4;
       el("text", { x: x + gap, y: y - font * 0.55, class: "name output-name" }, names, name);
       targetLabels.push(el("text", { x: x + gap, y: y + font * 0.6, class: "num target" }, names));
     });
@@ -296,8 +299,9 @@ export default function ({ data, key, parentElement, setTriggerValue }) {
         if (l > 0 && (spec.kind !== "forward" || l <= spec.layer)) lines.push(`z = ${full(v.z[l][u], lab.z[l][u])}`);
         if (l > 0 && spec.kind === "backward" && l >= spec.layer) lines.push(`delta = ${full(v.delta[l][u], lab.delta[l][u])}`);
         if (l > 0 && spec.kind === "update") lines.push(`delta = ${full(v.delta[l][u], lab.delta[l][u])}`);
+        if (l > 0) lines.push(`b = ${full(v.b[l - 1][u], lab.b[l - 1][u])}`);
         node.title.textContent = lines.join("\n");
-        if (l > 0) {
+        if (l > 0 && geometry.roomForBias) {
           const biasQ = spec.bias_quantity;
           const known = biasQ === "b" || (biasQ === "db" && shownEdges.has(l - 1)) || biasQ === "b_new";
           const square = parts.biases[l][u];

@@ -95,3 +95,13 @@ def test_batch_narration_says_which_example_and_that_the_loss_is_a_mean():
 def test_out_of_range_sample_is_clamped(sample):
     _, trace, phases = _trace("xor")
     assert phase_narration(trace, phases[0], sample)
+
+
+def test_a_wide_layer_is_summed_up_by_its_range():
+    config = stepper.CustomConfig(2, (8,), 1, ("tanh", "sigmoid"))
+    scenario = stepper.custom_scenario(config)
+    trace = scenario.network.compute_trace(scenario.X, scenario.Y, 0.5)
+    text = phase_narration(trace, phase_sequence(2)[0])
+    a = trace.layers[0].a[0]
+    assert f"from {number(a.min())} to {number(a.max())}" in text
+    assert len(text.split(". ")) <= 2

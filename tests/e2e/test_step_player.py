@@ -1,0 +1,245 @@
+"""The step player in Chromium: graph size and number sizes in presenter mode, keys from the
+first press, auto-play, motion frames and reduced motion, the quiz, and the server actions.
+
+Every wait is on page state (the player's data-* attributes or Streamlit's script state).
+"""
+
+import re
+
+import pytest
+
+from lessons.step_by_step import stepper
+from lessons.step_by_step.narration import number
+from lessons.step_by_step.phases import phase_sequence
+from lessons.step_by_step.quiz import question_for_phase
+from tests.e2e.helpers import assert_no_exception, wait_for_app
+
+PLAYER = ".player"
+N_PHASES = 6  # the textbook 2-2-2 network: F1, F2, L, B2, B1, U
+
+
+def _textbook_trace():
+    scenario = stepper.build_scenario("textbook")
+    return scenario.network.compute_trace(scenario.X, scenario.Y, scenario.learning_rate)
+
+
+def _open(browser, app_url, query="", reduced_motion="no-preference", size=(1366, 768)):
+    context = browser.new_context(
+        viewport={"width": size[0], "height": size[1]}, reduced_motion=reduced_motion
+    )
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    page.goto(f"{app_url}/step{query}")
+    wait_for_app(page)
+    page.wait_for_selector(f"{PLAYER}[data-ready]")
+    assert_no_exception(page)
+    # Focus the page without pressing a key (a visitor's first click on the page).
+    page.get_by_text("Step by step", exact=True).first.click()
+    return page
+
+
+def _phase(page) -> int:
+    return int(page.get_attribute(PLAYER, "data-phase"))
+
+
+def _wait_phase(page, phase: int) -> None:
+    page.wait_for_selector(f'{PLAYER}[data-phase="{phase}"]')
+
+
+def _wait_still(page) -> None:
+    page.wait_for_selector(f"{PLAYER}:not([data-moving])", state="attached")
+
+
+GRAPH_NUMBERS_JS = """
+() => [...document.querySelectorAll('*')]
+  .filter(e => e.shadowRoot)
+  .flatMap(e => [...e.shadowRoot.querySelectorAll('svg.graph text.num')])
+  .filter(t => /\\d/.test(t.textContent))
+  .map(t => ({text: t.textContent, px: parseFloat(getComputedStyle(t).fontSize),
+              height: t.getBoundingClientRect().height}))
+"""
+
+
+def test_presenter_graph_is_wide_and_every_number_is_at_least_18px(browser, app_url, shot_dir):
+    page = _open(browser, app_url, "?presenter=true")
+    width = page.eval_on_selector(f"{PLAYER} svg.graph", "e => e.getBoundingClientRect().width")
+    assert width >= 0.55 * 1366, f"graph is {width:.0f} px of 1366"
+    names = {1: "forward", 3: "backward", 5: "update"}
+    for phase in range(N_PHASES):
+        _wait_phase(page, phase)
+        _wait_still(page)
+        numbers = page.evaluate(GRAPH_NUMBERS_JS)
+        assert numbers, f"no numbers on the graph in phase {phase}"
+        smallest = min(numbers, key=lambda n: n["px"])
+        assert smallest["px"] >= 18, smallest
+        # The rendered glyph box, not only the style: at least the font size high.
+        assert min(n["height"] for n in numbers) >= 18
+        # 4 significant figures on the graph: no label carries more.
+        for item in numbers:
+            digits = re.sub(r"[^0-9]", "", item["text"].split("e")[0]).lstrip("0")
+            assert len(digits) <= 4, item
+        if phase in names:
+            page.screenshot(path=str(shot_dir / f"presenter-1366x768-{names[phase]}.png"))
+        if phase < N_PHASES - 1:
+            page.keyboard.press("ArrowRight")
+    narration_px = page.eval_on_selector(
+        f"{PLAYER} .narration", "e => parseFloat(getComputedStyle(e).fontSize)"
+    )
+    assert narration_px >= 20
+    page.context.close()
+
+
+@pytest.mark.parametrize("attempt", range(3))
+def test_first_right_press_after_load_advances_the_phase(browser, app_url, attempt):
+    page = _open(browser, app_url)
+    assert _phase(page) == 0
+    page.keyboard.press("ArrowRight")
+    _wait_phase(page, 1)
+    page.keyboard.press("ArrowLeft")
+    _wait_phase(page, 0)
+    page.context.close()
+
+
+def test_keys_do_nothing_while_typing_in_a_box(browser, app_url):
+    page = _open(browser, app_url)
+    box = page.get_by_label("Learning rate η")
+    box.click()
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("Home")
+    page.get_by_text("Step by step", exact=True).first.click()
+    page.keyboard.press("ArrowRight")  # counted only now that the box lost focus
+    _wait_phase(page, 1)
+    page.context.close()
+
+
+def test_auto_play_walks_a_whole_step_in_order(browser, app_url):
+    page = _open(browser, app_url)
+    page.evaluate(
+        """() => {
+          const player = [...document.querySelectorAll('*')].find(e => e.shadowRoot &&
+              e.shadowRoot.querySelector('.player')).shadowRoot.querySelector('.player');
+          window.__phases = [player.dataset.phase];
+          new MutationObserver(() => {
+            const now = player.dataset.phase;
+            if (now !== window.__phases.at(-1)) window.__phases.push(now);
+          }).observe(player, {attributes: true, attributeFilter: ['data-phase']});
+        }"""
+    )
+    page.select_option(f"{PLAYER} select.speed", "2")
+    page.keyboard.press(" ")
+    page.wait_for_selector(f"{PLAYER}[data-playing]", state="attached")
+    _wait_phase(page, N_PHASES - 1)
+    page.wait_for_selector(f"{PLAYER}:not([data-playing])", state="attached")
+    assert page.evaluate("() => window.__phases") == [str(i) for i in range(N_PHASES)]
+    # Space pauses: start again from the first phase and stop at once.
+    page.keyboard.press("Home")
+    _wait_phase(page, 0)
+    page.keyboard.press(" ")
+    page.wait_for_selector(f"{PLAYER}[data-playing]", state="attached")
+    page.keyboard.press(" ")
+    page.wait_for_selector(f"{PLAYER}:not([data-playing])", state="attached")
+    page.context.close()
+
+
+COUNT_DOTS_JS = """
+() => {
+  const player = [...document.querySelectorAll('*')].find(e => e.shadowRoot &&
+      e.shadowRoot.querySelector('.player')).shadowRoot.querySelector('.player');
+  window.__dots = 0;
+  new MutationObserver((records) => {
+    for (const r of records) for (const n of r.addedNodes)
+      if (n.classList && n.classList.contains('dot')) window.__dots += 1;
+  }).observe(player, {subtree: true, childList: true});
+}
+"""
+
+
+def test_motion_frames_exist_and_travel_along_the_edges(browser, app_url):
+    page = _open(browser, app_url)
+    assert page.get_attribute(PLAYER, "data-phases") == str(N_PHASES)
+    assert page.get_attribute(PLAYER, "data-motion") == "on"
+    page.evaluate(COUNT_DOTS_JS)
+    page.keyboard.press("ArrowRight")  # forward into the output layer: 4 edges, 4 values
+    _wait_phase(page, 1)
+    assert page.get_attribute(PLAYER, "data-motion-kind") == "forward"
+    _wait_still(page)
+    assert page.evaluate("() => window.__dots") == 4
+    for _ in range(2):  # loss, then backward at the output (deltas from the loss: 2 units)
+        page.keyboard.press("ArrowRight")
+    _wait_phase(page, 3)
+    assert page.get_attribute(PLAYER, "data-motion-kind") == "backward"
+    page.context.close()
+
+
+@pytest.mark.parametrize("how", ["reduced motion", "switched off"])
+def test_no_motion_under_reduced_motion_or_when_switched_off(browser, app_url, how):
+    reduced = "reduce" if how == "reduced motion" else "no-preference"
+    page = _open(browser, app_url, reduced_motion=reduced)
+    if how == "switched off":
+        page.click(f"{PLAYER} input.motion")
+    else:
+        assert page.is_disabled(f"{PLAYER} input.motion")
+        assert "reduced motion" in page.inner_text(f"{PLAYER} .note")
+    assert page.get_attribute(PLAYER, "data-motion") == "off"
+    page.evaluate(COUNT_DOTS_JS)
+    for phase in range(1, N_PHASES):
+        page.keyboard.press("ArrowRight")
+        _wait_phase(page, phase)
+    assert page.evaluate("() => window.__dots") == 0
+    assert page.get_attribute(PLAYER, "data-moving") is None
+    page.context.close()
+
+
+def test_narration_carries_the_traces_numbers(browser, app_url):
+    trace = _textbook_trace()
+    page = _open(browser, app_url)
+    for _ in range(2):
+        page.keyboard.press("ArrowRight")
+    _wait_phase(page, 2)
+    text = page.inner_text(f"{PLAYER} .narration")
+    assert f"loss is {number(trace.loss)}" in text
+    assert number(trace.Y_hat[0, 0]) in text
+    page.context.close()
+
+
+def test_quiz_marks_a_wrong_answer_wrong_and_a_right_one_right(browser, app_url):
+    trace = _textbook_trace()
+    phases = phase_sequence(len(trace.layers))
+    first = question_for_phase(trace, phases, 1, step=0)
+    second = question_for_phase(trace, phases, 2, step=0)
+    page = _open(browser, app_url)
+    page.click(f"{PLAYER} input.quiz-mode")
+    page.keyboard.press("ArrowRight")
+    page.wait_for_selector(f"{PLAYER}[data-question]", state="attached")
+    assert _phase(page) == 0  # not revealed before the answer
+    assert page.inner_text(f"{PLAYER} .question .prompt").endswith(first.prompt)
+    page.fill(f"{PLAYER} input.answer", f"{first.answer + 0.3:.2f}")
+    page.click(f"{PLAYER} button.check")
+    _wait_phase(page, 1)
+    assert "Not quite" in page.inner_text(f"{PLAYER} .mark.wrong")
+    page.get_by_text("Step by step", exact=True).first.click()
+    page.keyboard.press("ArrowRight")
+    page.wait_for_selector(f"{PLAYER}[data-question]", state="attached")
+    page.fill(f"{PLAYER} input.answer", f"{second.answer:.2f}")
+    page.click(f"{PLAYER} button.check")
+    _wait_phase(page, 2)
+    assert "Right" in page.inner_text(f"{PLAYER} .mark.right")
+    assert "1 of 2" in page.inner_text(f"{PLAYER} .score")
+    page.context.close()
+
+
+def test_n_and_u_ask_the_server_for_the_next_training_step_and_undo(browser, app_url):
+    page = _open(browser, app_url)
+    token = page.get_attribute(PLAYER, "data-ready")
+    page.keyboard.press("n")
+    page.wait_for_selector(f'{PLAYER}:not([data-ready="{token}"])', state="attached")
+    wait_for_app(page)
+    page.get_by_text(re.compile(r"Training step 2")).first.wait_for()
+    assert _phase(page) == 0
+    page.get_by_text("Step by step", exact=True).first.click()
+    page.keyboard.press("u")
+    page.get_by_text(re.compile(r"Training step 1")).first.wait_for()
+    wait_for_app(page)
+    assert page.get_attribute(PLAYER, "data-ready") == token
+    assert_no_exception(page)
+    page.context.close()
