@@ -151,6 +151,11 @@ with cards_tab, error_boundary("the flashcards"):
         if st.session_state.get("practice_show_back", False):
             st.divider()
             st.markdown(card.back)
+            st.page_link(
+                card.page_file,
+                label=f"See it on the page: {card.page_title}",
+                icon=":material/link:",
+            )
     buttons = st.columns(3)
     buttons[0].button(
         "Previous",
