@@ -52,6 +52,50 @@ GUIDED_PATH = [  # (page file, link label, icon, what to do there)
         "Test yourself: compute deltas, gradients and updated weights by hand and check your"
         " answers; revise with flashcards.",
     ),
+    (
+        "app_pages/glossary.py",
+        "Glossary",
+        ":material/dictionary:",
+        "Look up any symbol (z, a, δ, η ...) or term, with the pages that show it.",
+    ),
+]
+
+USES = [  # (application, the idea it relies on, page that shows the idea, link label)
+    (
+        "Image recognition",
+        "Networks that sort photos into classes end in a softmax layer trained with"
+        " cross-entropy, and draw decision boundaries between the classes.",
+        "app_pages/training_lab.py",
+        "Decision boundaries",
+    ),
+    (
+        "Speech recognition",
+        "Deep stacks of layers turn sound into words; they train only because gradients"
+        " survive the trip back through many layers.",
+        "app_pages/activations.py",
+        "Vanishing gradients",
+    ),
+    (
+        "Language models",
+        "Each next word is a softmax over the vocabulary; backpropagation pushes every"
+        " weight so the right word gets more probability.",
+        "app_pages/step_by_step.py",
+        "One step, phase by phase",
+    ),
+    (
+        "Recommendations",
+        "Learned embeddings of users and items are just weights, updated by w_new = w − η"
+        " ∂L/∂w like any other.",
+        "app_pages/learning_rate.py",
+        "The update and its step size",
+    ),
+    (
+        "Forecasting",
+        "Predicting demand, traffic or weather is regression: a linear output and the"
+        " squared error, as in the lab's regression datasets.",
+        "app_pages/training_lab.py",
+        "Regression in the lab",
+    ),
 ]
 
 st.title("Backprop Lab")
@@ -77,6 +121,18 @@ for number, (page, label, icon, description) in enumerate(GUIDED_PATH, start=1):
         with link:
             st.page_link(page, label=f"{number}. {label}", icon=icon)
         text.write(description)
+
+st.header("Where backpropagation is used")
+st.write(
+    "Every network below is trained the way this app shows, only with millions of weights:"
+    " a forward pass, a loss, deltas sent backwards and a gradient-descent step."
+)
+for application, idea, page, label in USES:
+    with st.container(border=True):
+        text, link = st.columns([3, 1], vertical_alignment="center")
+        text.markdown(f"**{application}.** {idea}")
+        with link:
+            st.page_link(page, label=label)
 
 st.caption(
     "Teaching with it? Presenter mode (top right) enlarges text and figures for a projector,"
