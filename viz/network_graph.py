@@ -22,7 +22,7 @@ import plotly.graph_objects as go
 from plotly.colors import sample_colorscale
 
 from engine.trace import StepTrace
-from lessons.step_by_step.phases import BACKWARD, FORWARD, LOSS, Phase
+from lessons.step_by_step.phases import BACKWARD, FORWARD, LOSS, UPDATE, Phase
 from viz.format import format_number
 
 COLOR_SCALE = "RdBu"  # diverging and colour-blind safe; red = negative, blue = positive
@@ -34,6 +34,8 @@ NODE_FILL = "#f4f4f4"  # light fill with dark text: readable on light and dark b
 NODE_TEXT = "#111111"
 NODE_LINE = "#555555"
 HIGHLIGHT_LINE = "#e69f00"  # Okabe-Ito orange
+PENDING_COLOUR = "#9a9a9a"  # grey: a gradient the backward pass has not reached yet
+PENDING_NOTE = "not computed yet at this phase"
 COMPACT_NODE_SIZE = 26  # px; smaller nodes get their values printed beside them
 LABEL_EDGE_LIMIT = 24  # edges get a value label only when the network has at most this many
 
@@ -79,8 +81,10 @@ def _plain_rows(rows: list[tuple[int, ...]]) -> np.ndarray:
     return array
 
 
-def _finite_max_abs(arrays: Sequence[np.ndarray]) -> float:
-    values = np.concatenate([np.ravel(np.asarray(a, dtype=float)) for a in arrays])
+def _finite_max_abs(arrays: Sequence[np.ndarray | None]) -> float:
+    """The largest finite |value| of the arrays (None entries skipped), 1.0 when there is none."""
+    shown = [np.ravel(np.asarray(a, dtype=float)) for a in arrays if a is not None]
+    values = np.concatenate(shown) if shown else np.zeros(0)
     values = values[np.isfinite(values)]
     peak = float(np.max(np.abs(values))) if values.size else 0.0
     return peak if peak > 0 else 1.0
@@ -118,10 +122,12 @@ def _layer_names(n_layers: int, activations: Sequence[str] | None) -> list[str]:
 class Shown:
     """What one kind of mark (nodes, edges or biases) shows.
 
-    values: one array per layer (nodes: (n_l,) per node layer, None entries allowed; edges:
-    shaped like the weights; biases: like the biases); None shows the parameters themselves
-    (edges, biases) or nothing (nodes). hover: extra named arrays for the hover text, e.g.
-    {"z": [...], "delta": [...]} or {"dL/dw": dW list}.
+    values: one array per layer (nodes: (n_l,) per node layer; edges: shaped like the weights;
+    biases: like the biases). A None entry is a layer whose values are not known yet: nodes
+    show no value, edges and biases are drawn grey without a value ("not computed yet").
+    values None shows the parameters themselves (edges, biases) or nothing (nodes).
+    hover: extra named arrays for the hover text, e.g. {"z": [...], "delta": [...]} or
+    {"dL/dw": dW list}; a None entry (a layer not reached yet) is left out.
     """
 
     values: Sequence[np.ndarray | None] | None = None
@@ -219,7 +225,14 @@ def edge_traces(geometry: _Geometry, edge_values, options: GraphOptions) -> list
     buckets: dict[tuple[int, int, bool], tuple[list[float], list[float]]] = {}
     marker_x, marker_y, marker_c, marker_data, marker_text, marker_hover = [], [], [], [], [], []
     marker_opacity = []
+    pending = _Pending()
     for source, target, (layer, row, col) in geometry.edges:
+        if edge_values[layer] is None:
+            pending.add(geometry, source, target, (layer, row, col), KIND_WEIGHT, [
+                _weight_heading(layer, row, col), f"{title}: {PENDING_NOTE}",
+                *_hover_lines(options.edges.hover, layer, (row, col), skip=title),
+            ])  # fmt: skip
+            continue
         value = float(edge_values[layer][row, col])
         finite = np.isfinite(value)
         scaled = min(abs(value) / geometry.peak, 1.0) if finite else 1.0
@@ -237,14 +250,10 @@ def edge_traces(geometry: _Geometry, edge_values, options: GraphOptions) -> list
         marker_data.append((layer, row, col, KIND_WEIGHT))
         marker_opacity.append(1.0 if bright else DIMMED_OPACITY + 0.15)
         marker_text.append(format_number(value, 3) if labelled else "")
-        lines = [
-            f"<b>w[{layer + 1}]<sub>{row + 1},{col + 1}</sub></b>"
-            f" (unit {col + 1} of layer {layer} → unit {row + 1} of layer {layer + 1})",
-            f"{title} = {format_number(value)}",
-        ]
+        lines = [_weight_heading(layer, row, col), f"{title} = {format_number(value)}"]
         lines += _hover_lines(options.edges.hover, layer, (row, col), skip=title)
         marker_hover.append("<br>".join(lines))
-    traces = []
+    traces = pending.line_traces()
     for (sign, magnitude_bin, bright), (xs, ys) in sorted(buckets.items()):
         centre = (magnitude_bin + 0.5) / N_MAGNITUDE_BINS
         traces.append(
@@ -291,18 +300,90 @@ def edge_traces(geometry: _Geometry, edge_values, options: GraphOptions) -> list
             name="edges",
         )
     )
-    return traces
+    size = 9 if len(geometry.edges) <= 64 else 6
+    return traces[:-1] + pending.marker_traces(size, name="pending weights") + traces[-1:]
 
 
-def bias_trace(geometry: _Geometry, bias_values, options: GraphOptions) -> dict:
-    """A small square just above each unit after the input, coloured like the edges."""
+def _weight_heading(layer: int, row: int, col: int) -> str:
+    return (
+        f"<b>w[{layer + 1}]<sub>{row + 1},{col + 1}</sub></b>"
+        f" (unit {col + 1} of layer {layer} → unit {row + 1} of layer {layer + 1})"
+    )
+
+
+class _Pending:
+    """Edges or biases whose gradient is not computed yet: grey, dotted, no value printed.
+
+    Their markers still carry their ids in customdata, so a click on one still picks it.
+    """
+
+    def __init__(self) -> None:
+        self.line_x: list[float] = []
+        self.line_y: list[float] = []
+        self.x: list[float] = []
+        self.y: list[float] = []
+        self.data: list[tuple[int, int, int, int]] = []
+        self.hover: list[str] = []
+
+    def add(self, geometry, source, target, weight_id, kind, lines) -> None:
+        """An edge (source and target nodes) or, with source None, a bias at `target` (x, y)."""
+        if source is None:
+            x, y = target
+        else:
+            (x0, y0), (x1, y1) = geometry.pos[source], geometry.pos[target]
+            self.line_x.extend((x0, x1, np.nan))
+            self.line_y.extend((y0, y1, np.nan))
+            x, y = _marker_point(geometry, weight_id)
+        self.x.append(x)
+        self.y.append(y)
+        self.data.append((*weight_id, kind))
+        self.hover.append("<br>".join(lines))
+
+    def line_traces(self) -> list[dict]:
+        if not self.line_x:
+            return []
+        return [
+            dict(
+                type="scatter", x=np.asarray(self.line_x), y=np.asarray(self.line_y),
+                mode="lines", line={"color": PENDING_COLOUR, "width": 1.0, "dash": "dot"},
+                opacity=DIMMED_OPACITY + 0.15, hoverinfo="skip", showlegend=False,
+                name="pending edges",
+            )
+        ]  # fmt: skip
+
+    def marker_traces(self, size: int, symbol: str = "circle", name: str = "pending") -> list:
+        if not self.x:
+            return []
+        return [
+            dict(
+                type="scatter", x=np.asarray(self.x), y=np.asarray(self.y), mode="markers",
+                customdata=_plain_rows(self.data),
+                hovertext=np.asarray(self.hover, dtype=object), hoverinfo="text",
+                marker={"size": size, "color": PENDING_COLOUR, "symbol": symbol,
+                        "opacity": DIMMED_OPACITY + 0.15, "line": {"width": 0.5,
+                        "color": NODE_LINE}},
+                showlegend=False, name=name,
+            )
+        ]  # fmt: skip
+
+
+def bias_traces(geometry: _Geometry, bias_values, options: GraphOptions) -> list[dict]:
+    """A small square just above each unit after the input, coloured like the edges (grey,
+    in a trace of their own, where the value is not computed yet)."""
     title, highlight = options.biases.title, options.highlight_layer
     max_units = max(geometry.layer_sizes)
     show_text = max_units <= 6
     xs, ys, colours, data, texts, hovers, symbols, opacity = [], [], [], [], [], [], [], []
+    pending = _Pending()
     for layer in range(len(geometry.layer_sizes) - 1):
         for row in range(geometry.layer_sizes[layer + 1]):
             x, y = geometry.pos[(layer + 1, row)]
+            if bias_values[layer] is None:
+                pending.add(geometry, None, (x, y + geometry.bias_lift), (layer, row, -1),
+                            KIND_BIAS, [_bias_heading(layer, row), f"{title}: {PENDING_NOTE}",
+                                        *_hover_lines(options.biases.hover, layer, row,
+                                                      skip=title)])  # fmt: skip
+                continue
             value = float(bias_values[layer][row])
             finite = np.isfinite(value)
             xs.append(x)
@@ -312,37 +393,40 @@ def bias_trace(geometry: _Geometry, bias_values, options: GraphOptions) -> dict:
             symbols.append("square" if (not finite or value >= 0) else "square-x")
             opacity.append(1.0 if highlight in (None, layer + 1) else DIMMED_OPACITY + 0.15)
             texts.append(f"{title}={format_number(value, 3)}" if show_text else "")
-            lines = [
-                f"<b>b[{layer + 1}]<sub>{row + 1}</sub></b> (bias of unit {row + 1},"
-                f" layer {layer + 1})",
-                f"{title} = {format_number(value)}",
-            ]
+            lines = [_bias_heading(layer, row), f"{title} = {format_number(value)}"]
             lines += _hover_lines(options.biases.hover, layer, row, skip=title)
             hovers.append("<br>".join(lines))
-    return dict(
-        type="scatter",
-        x=np.asarray(xs),
-        y=np.asarray(ys),
-        mode="markers+text" if show_text else "markers",
-        text=np.asarray(texts, dtype=object),
-        textposition="top center",
-        textfont={"size": geometry.text_size},
-        customdata=_plain_rows(data),
-        hovertext=np.asarray(hovers, dtype=object),
-        hoverinfo="text",
-        marker={
-            "size": 8 if max_units <= 8 else 6,
-            "color": colours,
-            "colorscale": COLOR_SCALE,
-            "cmin": -geometry.peak,
-            "cmax": geometry.peak,
-            "symbol": symbols,
-            "opacity": opacity,
-            "line": {"width": 1, "color": NODE_LINE},
-        },
-        showlegend=False,
-        name="biases",
-    )
+    size = 8 if max_units <= 8 else 6
+    return pending.marker_traces(size, "square", "pending biases") + [
+        dict(
+            type="scatter",
+            x=np.asarray(xs),
+            y=np.asarray(ys),
+            mode="markers+text" if show_text else "markers",
+            text=np.asarray(texts, dtype=object),
+            textposition="top center",
+            textfont={"size": geometry.text_size},
+            customdata=_plain_rows(data),
+            hovertext=np.asarray(hovers, dtype=object),
+            hoverinfo="text",
+            marker={
+                "size": size,
+                "color": colours,
+                "colorscale": COLOR_SCALE,
+                "cmin": -geometry.peak,
+                "cmax": geometry.peak,
+                "symbol": symbols,
+                "opacity": opacity,
+                "line": {"width": 1, "color": NODE_LINE},
+            },
+            showlegend=False,
+            name="biases",
+        )
+    ]
+
+
+def _bias_heading(layer: int, row: int) -> str:
+    return f"<b>b[{layer + 1}]<sub>{row + 1}</sub></b> (bias of unit {row + 1}, layer {layer + 1})"
 
 
 def node_trace(geometry: _Geometry, biases: list[np.ndarray], options: GraphOptions) -> dict:
@@ -499,16 +583,20 @@ def network_figure(
     weights = [np.asarray(W, dtype=float) for W in weights]
     biases = [np.asarray(b, dtype=float) for b in biases]
     shown_edges, shown_biases = options.edges.values, options.biases.values
-    edge_values = weights if shown_edges is None else [np.asarray(v, float) for v in shown_edges]
-    bias_values = biases if shown_biases is None else [np.asarray(v, float) for v in shown_biases]
+    edge_values = weights if shown_edges is None else [_floats(v) for v in shown_edges]
+    bias_values = biases if shown_biases is None else [_floats(v) for v in shown_biases]
     geometry = _geometry(weights, edge_values, bias_values, options)
     traces = [
         *edge_traces(geometry, edge_values, options),
-        bias_trace(geometry, bias_values, options),
+        *bias_traces(geometry, bias_values, options),
         node_trace(geometry, biases, options),
         *highlight_traces(geometry, options),
     ]
     return go.Figure(data=traces, layout=figure_layout(geometry, options))
+
+
+def _floats(values) -> np.ndarray | None:
+    return None if values is None else np.asarray(values, dtype=float)
 
 
 def _unit_name(layer, unit, n_layers, input_names, output_names) -> str:
@@ -574,55 +662,62 @@ def phase_view(
 ) -> tuple[list[np.ndarray], list[np.ndarray], GraphOptions]:
     """(weights, biases, options) of `network_figure` for `phase` of the step in `trace`.
 
-    Forward phases: weights on the edges, activations a (sample `sample`) on the layers
-    computed so far. Loss: every activation. Backward phases: dL/dw on the edges, dL/db on the
-    biases, delta on the layers from the output down to the current one. Update: new weights
-    and biases. Hover always shows z, a, delta on nodes and w, dL/dw, new w on edges.
+    The graph shows only what the step has computed by this phase, so it tells the order of
+    backpropagation. Forward phase l: weights on the edges, z and a (sample `sample`) of the
+    layers up to l. Loss: every z and a. Backward phase l: dL/dw and dL/db of the layers from
+    the output down to l (the layers below are grey, "not computed yet"), delta of the same
+    layers. Update: new weights and biases, and every quantity in the hover.
     """
     layers = trace.layers
     n_weight_layers = len(layers)
     sample = min(max(sample, 0), trace.n_samples - 1)
+    if phase.kind == FORWARD:
+        reached = phase.layer  # node layers 1..reached have z and a
+    else:
+        reached = n_weight_layers
+    # Node layers from `lowest_delta` up have their delta (and weight layers feeding them dL/dw).
+    lowest_delta = {BACKWARD: phase.layer, UPDATE: 1}.get(phase.kind, n_weight_layers + 1)
+
+    def upto(values: list, first: int, last: int) -> list:
+        """values[i] for node layers first..last (values[0] is node layer 0), None elsewhere."""
+        return [value if first <= index <= last else None for index, value in enumerate(values)]
+
     activations = [trace.X[sample]] + [record.a[sample] for record in layers]
-    node_hover = {
-        "z": [None] + [record.z[sample] for record in layers],
-        "a": activations,
-        "delta": [None] + [record.delta[sample] for record in layers],
-    }
+    shown_a = upto(activations, 0, reached)
+    deltas = upto([None] + [record.delta[sample] for record in layers], lowest_delta, len(layers))
+    node_hover = {"z": upto([None] + [r.z[sample] for r in layers], 1, reached), "a": shown_a}
+    node_hover["delta"] = deltas
+    # Weight layer i feeds node layer i + 1: its gradient exists once that layer has its delta.
+    dW = [record.dW if index + 1 >= lowest_delta else None for index, record in enumerate(layers)]
+    db = [record.db if index + 1 >= lowest_delta else None for index, record in enumerate(layers)]
+    updated = phase.kind == UPDATE
     edge_hover = {
         "w": [record.W for record in layers],
-        "dL/dw": [record.dW for record in layers],
-        "new w": [record.W_new for record in layers],
+        "dL/dw": dW,
+        "new w": [record.W_new if updated else None for record in layers],
     }
     bias_hover = {
         "b": [record.b for record in layers],
-        "dL/db": [record.db for record in layers],
-        "new b": [record.b_new for record in layers],
+        "dL/db": db,
+        "new b": [record.b_new if updated else None for record in layers],
     }
     weights, biases = [record.W for record in layers], [record.b for record in layers]
-    nodes = Shown(activations, "a", node_hover)
+    nodes = Shown(shown_a, "a", node_hover)
     edges = Shown(None, "w", edge_hover)
     bias_marks = Shown(None, "b", bias_hover)
-    highlight = None
-    if phase.kind == FORWARD:
-        shown = [a if index <= phase.layer else None for index, a in enumerate(activations)]
-        nodes, highlight = Shown(shown, "a", node_hover), phase.layer
-    elif phase.kind == LOSS:
-        highlight = n_weight_layers
-    elif phase.kind == BACKWARD:
-        deltas = [None] + [record.delta[sample] for record in layers]
-        shown = [d if index >= phase.layer else None for index, d in enumerate(deltas)]
-        nodes = Shown(shown, "delta", node_hover)
-        edges = Shown([record.dW for record in layers], "dL/dw", edge_hover)
-        bias_marks = Shown([record.db for record in layers], "dL/db", bias_hover)
-        highlight = phase.layer
-    else:
+    highlight = {FORWARD: phase.layer, LOSS: n_weight_layers, BACKWARD: phase.layer}
+    if phase.kind == BACKWARD:
+        nodes = Shown(deltas, "delta", node_hover)
+        edges = Shown(dW, "dL/dw", edge_hover)
+        bias_marks = Shown(db, "dL/db", bias_hover)
+    elif updated:
         edges = Shown([record.W_new for record in layers], "new w", edge_hover)
         bias_marks = Shown([record.b_new for record in layers], "new b", bias_hover)
     options = GraphOptions(
         nodes=nodes,
         edges=edges,
         biases=bias_marks,
-        highlight_layer=highlight,
+        highlight_layer=highlight.get(phase.kind),
         activations=[record.activation for record in layers],
     )
     return weights, biases, options

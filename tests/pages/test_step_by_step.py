@@ -101,6 +101,10 @@ def test_each_phase_shows_the_traces_numbers():
     assert f"= {latex_number(output.delta[0, 0])}" in _latex(at)
     edges = next(t for t in _figure(at)["data"] if t.get("name") == "edges")
     assert edges["marker"]["colorbar"]["title"]["text"] == "dL/dw"
+    # At the output's backward phase only the output layer's gradients exist yet.
+    assert pytest.approx(sorted(edges["marker"]["color"])) == sorted(output.dW.ravel())
+    at.button(key="step_next").click().run()  # backward, hidden layer: now every gradient
+    edges = next(t for t in _figure(at)["data"] if t.get("name") == "edges")
     assert pytest.approx(sorted(edges["marker"]["color"])) == sorted(
         np.concatenate([hidden.dW.ravel(), output.dW.ravel()])
     )

@@ -246,3 +246,59 @@ def test_phase_view_gives_the_parameters_and_the_options_of_the_phase():
     assert options.edges.title == "new w" and options.highlight_layer is None
     np.testing.assert_array_equal(options.edges.values[1], trace.layers[1].W_new)
     np.testing.assert_array_equal(options.biases.values[0], trace.layers[0].b_new)
+
+
+def _phase_figure(trace, phase):
+    weights, biases, options = phase_view(trace, phase)
+    return network_figure(weights, biases, options)
+
+
+def _all_text(fig) -> str:
+    parts = []
+    for trace in fig.data:
+        for field in (trace.text, trace.hovertext):
+            if field is not None:
+                parts += [str(item) for item in np.ravel(np.asarray(field, dtype=object))]
+    return " ".join(parts)
+
+
+def test_a_backward_phase_shows_only_the_gradients_computed_so_far():
+    scenario = textbook_222()
+    trace = scenario.network.compute_trace(scenario.X, scenario.Y, 0.5)
+    hidden, output = trace.layers
+    backward_output, backward_hidden = phase_sequence(2)[3], phase_sequence(2)[4]
+    fig = _phase_figure(trace, backward_output)
+    text = _all_text(fig)
+    for value in (*hidden.dW.ravel(), *hidden.db):  # the first layer's gradients: not yet
+        assert format_number(value) not in text and format_number(value, 3) not in text
+    assert format_number(hidden.dW[0, 0], 3) == "0.000439"
+    assert sorted(_trace(fig, "edges").marker.color) == pytest.approx(sorted(output.dW.ravel()))
+    pending = _trace(fig, "pending weights")
+    ids = sorted(tuple(row[:3]) for row in pending.customdata)
+    assert ids == [(0, row, col) for row in range(2) for col in range(2)]
+    assert all("dL/dw: not computed yet" in hover for hover in pending.hovertext)
+    assert [tuple(row[:2]) for row in _trace(fig, "pending biases").customdata] == [(0, 0), (0, 1)]
+    neurons = _trace(fig, "neurons")
+    hover_by_layer = list(zip(neurons.hovertext, neurons.customdata, strict=True))
+    hidden_hover = [hover for hover, row in hover_by_layer if row[0] == 1]
+    output_hover = [hover for hover, row in hover_by_layer if row[0] == 2]
+    assert not any("delta =" in hover for hover in hidden_hover)
+    assert all("delta =" in hover for hover in output_hover)
+    # One phase later the first layer is computed too: every gradient is on the graph.
+    fig = _phase_figure(trace, backward_hidden)
+    assert not [t for t in fig.data if t.name.startswith("pending")]
+    colours = sorted(_trace(fig, "edges").marker.color)
+    assert colours == pytest.approx(sorted([*hidden.dW.ravel(), *output.dW.ravel()]))
+    assert format_number(hidden.dW[0, 0], 3) in _all_text(fig)
+
+
+def test_forward_phases_show_nothing_that_is_computed_later():
+    scenario = textbook_222()
+    trace = scenario.network.compute_trace(scenario.X, scenario.Y, 0.5)
+    fig = _phase_figure(trace, phase_sequence(2)[0])  # forward through the hidden layer
+    text = _all_text(fig)
+    assert "dL/dw" not in text and "delta =" not in text and "new w" not in text
+    assert format_number(trace.layers[0].z[0, 0]) in text
+    assert format_number(trace.layers[1].z[0, 0]) not in text
+    update = _phase_figure(trace, phase_sequence(2)[-1])
+    assert "dL/dw =" in _all_text(update) and "new w =" in _all_text(update)
