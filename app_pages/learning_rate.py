@@ -18,7 +18,7 @@ from lessons.learning_rate import (
     step_size_limits,
 )
 from viz.format import format_number
-from viz.learn_charts import SERIES_DASHES, descent_contour_figure, learning_rate_figure
+from viz.learning_rate import SERIES_DASHES, descent_contour_figure, learning_rate_figure
 
 
 @st.cache_data(max_entries=32, show_spinner=False)

@@ -11,6 +11,18 @@ import plotly.graph_objects as go
 from engine.activations import get_activation
 from lessons.chain_rule import ChainGraph, Node, ReferenceGradients
 from viz.format import format_number
+from viz.style import (
+    ACTIVE_COLOR,
+    BACKGROUND_COLOR,
+    DIMMED_COLOR,
+    LABEL_BACKGROUND,
+    NODE_FILLS,
+    OUTLINE_COLOR,
+    RECEIVE_COLOR,
+    TEXT_COLOR,
+    VALUE_TEXT_COLOR,
+    base_layout,
+)
 
 # (x, y) of each node; x grows from inputs to loss. The tied weight w sits below the spine.
 POSITIONS = {
@@ -29,18 +41,7 @@ POSITIONS = {
     "y": (7.2, 0.9),
     "loss": (7.9, 0.0),
 }
-OP_COLORS = {
-    "input": "#E8E8E8",
-    "target": "#E8E8E8",
-    "param": "#FFE9A8",
-    "mul": "#CFE3F7",
-    "add": "#CFE3F7",
-    "activation": "#D4EFD9",
-    "loss": "#F9D3D3",
-}
-ACTIVE_COLOR = "#D55E00"  # node being processed and the gradient flowing back from it
-RECEIVE_COLOR = "#009E73"  # parents receiving gradient in this step
-EDGE_COLOR = "#9A9A9A"
+OP_COLORS = NODE_FILLS  # fill of a node by its operation
 PENDING = "?"  # shown for a gradient that has not arrived yet
 
 
@@ -143,7 +144,7 @@ def graph_figure(
         elif node.id in receiving:
             borders.append(RECEIVE_COLOR)
         else:
-            borders.append("#555555")
+            borders.append(OUTLINE_COLOR)
         fills.append(OP_COLORS[node.op])
         sizes.append(48 if node.is_leaf else 54)
         # Not only colour: the node being processed is marked ▶, its receiving inputs ◀.
@@ -167,7 +168,7 @@ def graph_figure(
             "y": edge_y,
             "mode": "lines",
             "hoverinfo": "skip",
-            "line": {"color": EDGE_COLOR, "width": 2},
+            "line": {"color": DIMMED_COLOR, "width": 2},
             "showlegend": False,
         },
         {
@@ -185,7 +186,7 @@ def graph_figure(
             "y": ys,
             "mode": "markers+text",
             "text": symbols,
-            "textfont": {"size": font_size + 2, "color": "#111111"},
+            "textfont": {"size": font_size + 2, "color": TEXT_COLOR},
             "marker": {"size": sizes, "color": fills, "line": {"color": borders, "width": widths}},
             "hovertext": hovers,
             "hoverinfo": "text",
@@ -197,7 +198,7 @@ def graph_figure(
             "y": [y + 0.3 for y in ys],
             "mode": "text",
             "text": values,
-            "textfont": {"size": font_size - 1, "color": "#1f3b73"},
+            "textfont": {"size": font_size - 1, "color": VALUE_TEXT_COLOR},
             "hoverinfo": "skip",
             "showlegend": False,
         },
@@ -215,29 +216,30 @@ def graph_figure(
     xs_all = [p[0] for p in POSITIONS.values()]
     return go.Figure(
         data=traces,
-        layout={
-            "height": height,
-            "font": {"size": font_size},
-            "margin": {"l": 10, "r": 10, "t": 10, "b": 10},
-            "xaxis": {"visible": False, "range": [min(xs_all) - 0.6, max(xs_all) + 0.6]},
-            "yaxis": {"visible": False, "range": [min(ys) - 0.5, max(ys) + 0.5]},
-            "plot_bgcolor": "white",
-            "uirevision": "chain-rule",
-            "dragmode": False,
-            "annotations": [  # the local derivative on each edge the gradient flows back along
+        layout=base_layout(
+            None,
+            height,
+            font_size,
+            margin={"l": 10, "r": 10, "t": 10, "b": 10},
+            xaxis={"visible": False, "range": [min(xs_all) - 0.6, max(xs_all) + 0.6]},
+            yaxis={"visible": False, "range": [min(ys) - 0.5, max(ys) + 0.5]},
+            plot_bgcolor=BACKGROUND_COLOR,
+            uirevision="chain-rule",
+            dragmode=False,
+            annotations=[  # the local derivative on each edge the gradient flows back along
                 {
                     "x": x,
                     "y": y,
                     "text": text,
                     "showarrow": False,
                     "font": {"color": ACTIVE_COLOR, "size": font_size},
-                    "bgcolor": "rgba(255,255,255,0.9)",
+                    "bgcolor": LABEL_BACKGROUND,
                     "bordercolor": ACTIVE_COLOR,
                     "borderpad": 2,
                 }
                 for x, y, text in zip(mid_x, mid_y, mid_text, strict=True)
             ],
-        },
+        ),
     )
 
 
