@@ -41,6 +41,12 @@ PAGES = {
             icon=":material/science:",
             url_path="lab",
         ),
+        st.Page(
+            "app_pages/class_room.py",
+            title="Class room",
+            icon=":material/co_present:",
+            url_path="class",
+        ),
     ],
     "Learn": [
         st.Page(

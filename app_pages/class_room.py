@@ -1,0 +1,372 @@
+"""Class room: the teacher asks about the step on the projector, every student predicts.
+
+Thin composition over lessons.class_room (the room model) and viz.class_room (pictures).
+URL: `?room=CODE` is a student's view (a `seat` id is added on joining: one browser session,
+one answer per question); `?room=CODE&teacher=TOKEN` is the teacher's control link: the token
+moves into this session's state and leaves the address bar at once, so it never shows on the
+projector or in a shared link. Students poll the room with a small fragment every
+POLL_SECONDS and redraw the page only when the teacher changed something.
+"""
+
+import time
+from dataclasses import replace
+from urllib.parse import urlsplit, urlunsplit
+
+import streamlit as st
+
+from app_pages.common import build_view_url, chart, chart_size
+from engine.errors import UserInputError
+from lessons import class_room as cr
+from lessons.class_store import StoreUnavailable, configured_url, open_store
+from lessons.step_by_step.presets import PRESETS
+from viz.class_room import distribution_figure, qr_png
+from viz.network_graph import network_figure, phase_view
+from viz.step_by_step.tables import progress_strip
+
+POLL_SECONDS = 2.0  # students' and the projector's live refresh
+TOKENS = "_class_tokens"  # {code: teacher token} of the rooms this session controls
+SEEN = "_class_seen_version"  # room version this session last drew
+NOTICE = "_class_notice"  # a message to show after a rerun
+ROOM_PARAM, SEAT_PARAM, TEACHER_PARAM = "room", "seat", "teacher"
+UNAVAILABLE = (
+    "Class rooms are unavailable right now: the room store cannot be reached. Every other"
+    " page of Backprop Lab works as usual; try the class room again in a minute."
+)
+GRAPH_HEIGHT = 380
+
+
+@st.cache_resource(max_entries=4)
+def _store(url: str):
+    return open_store(url)
+
+
+@st.cache_data(max_entries=64)
+def _scene(scenario: cr.ClassScenario):
+    """(trace, phases, scenario names) of a room's scenario: computed once per process."""
+    preset, trace, phases = cr.scenario_trace(scenario)
+    return trace, phases, preset.input_names, preset.output_names
+
+
+def _page_url(path_from: str = "class") -> str:
+    """This app's URL of page `path_from` (no query), '' under tests."""
+    url = st.context.url or ""
+    if not url:
+        return ""
+    parts = urlsplit(url)
+    path = parts.path.rsplit("/", 1)[0] + "/" + path_from
+    return urlunsplit((parts.scheme, parts.netloc, path, "", ""))
+
+
+def _notice(text: str) -> None:
+    st.session_state[NOTICE] = text
+
+
+def _show_network(scenario: cr.ClassScenario) -> None:
+    trace, phases, input_names, output_names = _scene(scenario)
+    phase = phases[scenario.phase]
+    st.markdown(
+        f"**Training step {scenario.steps + 1}** · phase {scenario.phase + 1} of {len(phases)}"
+        f"  \n{progress_strip(phases, scenario.phase)}"
+    )
+    weights, biases, options = phase_view(trace, phase)
+    options = replace(
+        options, input_names=input_names, output_names=output_names, **chart_size(GRAPH_HEIGHT)
+    )
+    fig = network_figure(weights, biases, options)
+    sizes = "-".join(
+        str(size) for size in [trace.X.shape[1]] + [r.W.shape[0] for r in trace.layers]
+    )
+    chart(
+        fig,
+        f"Network graph of the {sizes} network ({cr.STEP_PAGE_TITLES[scenario.preset]}), phase"
+        f" '{phase.title}', as on the teacher's screen. Hover for exact values.",
+        key="class_graph",
+        config={"displaylogo": False},
+    )
+
+
+def _show_result(question: dict, code: str, store, now: float) -> None:
+    result = cr.results(store, code, question, now)
+    share = result.share_correct
+    right = (
+        next(label for label, ok in zip(result.labels, result.right, strict=True) if ok)
+        if any(result.right)
+        else f"{float(question['answer']):.2f}"
+    )
+    st.markdown(f"Right answer: **{right}**")
+    if share is None:
+        st.info("No answers were given.")
+        return
+    st.metric("Share correct", f"{share:.0%}", help=f"{result.total} answers")
+    size = chart_size(360)
+    chart(
+        distribution_figure(result, height=size["height"], font_size=size["font_size"]),
+        f"Bar chart of the {result.total} answers: "
+        + "; ".join(
+            f"{label}: {count}{' (right)' if ok else ''}"
+            for label, count, ok in zip(result.labels, result.counts, result.right, strict=True)
+        )
+        + ".",
+        key=f"class_result_{question['id']}",
+        config={"displayModeBar": False},
+    )
+
+
+# --- landing: join or start ----------------------------------------------------------------
+
+
+def _landing(store) -> None:
+    st.title("Class room")
+    st.write(
+        "A teacher asks about the step on the projector; everyone predicts on their own"
+        " device, then the step reveals the truth. No account needed."
+    )
+    join, teach = st.columns(2, gap="large")
+    with join:
+        st.subheader("Join a class")
+        code_text = st.text_input("Class code", max_chars=12, key="class_code",
+                                  placeholder="e.g. KX7P2M")  # fmt: skip
+        nickname = st.text_input(
+            "Nickname (optional, shown only to you)", max_chars=cr.MAX_NICKNAME,
+            key="class_nickname",
+        )  # fmt: skip
+        if st.button("Join", key="class_join", type="primary", icon=":material/login:"):
+            try:
+                found = cr.room(store, code_text, time.time())
+                seat = cr.new_seat()
+                if nickname.strip():
+                    cr.set_nickname(store, found.code, seat, nickname, time.time())
+            except UserInputError as error:
+                st.error(str(error))
+            else:
+                st.query_params.from_dict({ROOM_PARAM: found.code, SEAT_PARAM: seat})
+                st.rerun()
+    with teach:
+        st.subheader("Teach")
+        st.write("Open a room, show its code and QR code on the projector, and ask.")
+        if st.button("Start a class room", key="class_start", icon=":material/co_present:"):
+            code, token = cr.create_room(store, time.time())
+            st.session_state.setdefault(TOKENS, {})[code] = token
+            st.query_params.from_dict({ROOM_PARAM: code})
+            st.rerun()
+
+
+# --- the teacher's projector view ----------------------------------------------------------
+
+
+def _teacher(store, room: cr.Room, token: str) -> None:
+    code, now = room.code, time.time()
+    join_url = build_view_url(_page_url(), {ROOM_PARAM: code})
+    left, right = st.columns([3, 2], gap="large")
+    with right:
+        st.image(
+            qr_png(join_url or f"?room={code}"),
+            caption="Scan to join",
+            width=300,
+            output_format="PNG",
+        )
+    with left:
+        st.markdown(f"# Join with code&nbsp;&nbsp;`{code}`")
+        st.markdown(f"or open **{join_url or '?room=' + code}**")
+        with st.expander("Your control link (keep it private: it can ask and reveal)"):
+            st.code(build_view_url(_page_url(), {ROOM_PARAM: code, TEACHER_PARAM: token}),
+                    language=None, wrap_lines=True)  # fmt: skip
+        _scenario_controls(store, room, token)
+    _show_network(room.scenario)
+    _question_controls(store, room, token)
+    current = room.current
+    if current is not None:
+        st.subheader(f"Question {current['id']}")
+        st.markdown(f"#### {current['prompt']}")
+        if current["status"] == cr.REVEALED:
+            _show_result(current, code, store, now)
+        else:
+            _live_count(store, code, current["id"], current["status"])
+        cols = st.columns(3)
+        if cols[0].button("Close answers", key="class_close", icon=":material/lock:",
+                          disabled=current["status"] != cr.OPEN):  # fmt: skip
+            cr.close(store, code, token, time.time())
+            st.rerun()
+        if cols[1].button("Reveal", key="class_reveal", type="primary",
+                          icon=":material/visibility:",
+                          disabled=current["status"] == cr.REVEALED):  # fmt: skip
+            cr.reveal(store, code, token, time.time())
+            st.rerun()
+        cols[2].download_button(
+            "Summary (CSV)", cr.summary_csv(store, code, token, now),
+            file_name=f"class-{code}.csv", mime="text/csv", key="class_csv",
+            icon=":material/download:", on_click="ignore",
+        )  # fmt: skip
+
+
+def _scenario_controls(store, room: cr.Room, token: str) -> None:
+    scenario = room.scenario
+    n_phases = len(cr.phases_of(scenario.preset))
+    names = tuple(PRESETS)
+    cols = st.columns([2, 1])
+    preset = cols[0].selectbox("Scenario", names, index=names.index(scenario.preset),
+                               format_func=cr.STEP_PAGE_TITLES.get, key="class_preset")  # fmt: skip
+    seed = cols[1].number_input("Seed", 0, 10_000, scenario.seed, key="class_seed")
+    changes = {}
+    if preset != scenario.preset or seed != scenario.seed:
+        changes = {"preset": preset, "seed": int(seed), "learning_rate": None, "steps": 0,
+                   "phase": 0}  # fmt: skip
+    buttons = st.columns(4)
+    if buttons[0].button("Previous", key="class_prev", icon=":material/arrow_back:",
+                         shortcut="Left", disabled=scenario.phase == 0):  # fmt: skip
+        changes = {"phase": scenario.phase - 1}
+    if buttons[1].button("Next", key="class_next", icon=":material/arrow_forward:",
+                         shortcut="Right", disabled=scenario.phase == n_phases - 1):  # fmt: skip
+        changes = {"phase": scenario.phase + 1}
+    if buttons[2].button("Next training step", key="class_train", icon=":material/skip_next:",
+                         disabled=scenario.steps >= cr.MAX_STEPS):  # fmt: skip
+        changes = {"steps": scenario.steps + 1, "phase": 0}
+    if buttons[3].button("Reset", key="class_reset", icon=":material/restart_alt:"):
+        changes = {"steps": 0, "phase": 0}
+    if changes:
+        fields = {**scenario.to_dict(), **changes}
+        cr.set_scenario(store, room.code, token, cr.check_scenario(**fields), time.time())
+        st.rerun()
+    step_url = build_view_url(_page_url("step"), scenario.step_page_params())
+    st.link_button("Open this step on the step page", step_url or "./step",
+                   icon=":material/footprint:")  # fmt: skip
+
+
+def _question_controls(store, room: cr.Room, token: str) -> None:
+    trace, phases, _, _ = _scene(room.scenario)
+    with st.expander("Ask a question", expanded=room.current is None):
+        source = st.radio("Question", ("From this step", "Type your own"), horizontal=True,
+                          key="class_source")  # fmt: skip
+        if source == "From this step":
+            questions = cr.trace_questions(trace, phases, room.scenario.steps)
+            upcoming = [q for q in questions if q.phase > room.scenario.phase] or list(questions)
+            question = st.selectbox(
+                "Predict before the phase that shows it", upcoming, key="class_trace_question",
+                format_func=lambda q: f"{phases[q.phase].title}: {q.prompt}",
+            )  # fmt: skip
+        else:
+            prompt = st.text_input("Question text", max_chars=cr.MAX_PROMPT, key="class_prompt")
+            choices = st.text_area("Choices, one a line", key="class_choices", height=110)
+            options = [line.strip() for line in choices.splitlines() if line.strip()]
+            right = st.selectbox("Right answer", options or ["(type choices first)"],
+                                 key="class_right")  # fmt: skip
+            question = None
+        if st.button("Ask", key="class_ask", type="primary", icon=":material/quiz:"):
+            try:
+                if question is None:
+                    question = cr.typed_question(prompt, choices, right)
+                cr.ask(store, room.code, token, question, time.time())
+            except UserInputError as error:
+                st.error(str(error))
+            else:
+                st.rerun()
+
+
+def _live_count(store, code: str, question_id: int, status: str) -> None:
+    @st.fragment(run_every=POLL_SECONDS if status == cr.OPEN else None)
+    def count() -> None:
+        answered = store.count_answers(code, question_id, time.time())
+        state = "answers so far" if status == cr.OPEN else "answers (closed; not yet revealed)"
+        st.metric("Answers", answered, help=state)
+        st.caption(f"{answered} {state}. The answers stay hidden until you reveal them.")
+
+    count()
+
+
+# --- a student's view ----------------------------------------------------------------------
+
+
+def _student(store, room: cr.Room, seat: str) -> None:
+    code, now = room.code, time.time()
+    st.session_state[SEEN] = room.version
+    nickname = store.nickname(code, seat, now)
+    st.text(f"Class {code}" + (f" · you are {nickname}" if nickname else ""))
+    _follow(store, code)
+    _show_network(room.scenario)
+    current = room.current
+    if current is None:
+        st.info("Waiting for the teacher's first question.")
+        return
+    st.subheader(f"Question {current['id']}")
+    st.text(current["prompt"])
+    mine = cr.my_answer(store, code, seat, current["id"], now)
+    if current["status"] == cr.OPEN:
+        key = f"class_answer_{current['id']}"
+        if current["choices"]:
+            chosen = st.radio("Your prediction", current["choices"], index=None, key=key)
+        else:
+            chosen = st.text_input("Your prediction (2 decimals)", max_chars=cr.MAX_ANSWER,
+                                   key=key)  # fmt: skip
+        if st.button("Send answer", key="class_send", type="primary", icon=":material/send:"):
+            try:
+                mine = cr.answer(store, code, seat, chosen, time.time())
+            except UserInputError as error:
+                st.error(str(error))
+        if mine is not None:
+            st.success(f"Your answer: {mine}. You can change it until the teacher closes the"
+                       " question.", icon=":material/check:")  # fmt: skip
+    elif current["status"] == cr.CLOSED:
+        st.info(f"Answers are closed. Your answer: {mine or 'none'}. Wait for the reveal.")
+    else:
+        if mine is None:
+            st.info("You did not answer this one.")
+        elif cr.is_right(current, mine):
+            st.success(f"Right! Your answer {mine} is correct.", icon=":material/check_circle:")
+        else:
+            st.error(f"Not this time: you answered {mine}.", icon=":material/cancel:")
+        _show_result(current, code, store, now)
+
+
+def _follow(store, code: str) -> None:
+    """Poll the room; redraw the whole page only when the teacher changed something."""
+
+    @st.fragment(run_every=POLL_SECONDS)
+    def poll() -> None:
+        try:
+            version = cr.room(store, code, time.time()).version
+        except (UserInputError, StoreUnavailable):
+            version = None
+        if version != st.session_state.get(SEEN):
+            st.rerun(scope="app")
+
+    poll()
+
+
+# --- routing -------------------------------------------------------------------------------
+
+
+def main() -> None:
+    if NOTICE in st.session_state:
+        st.warning(st.session_state.pop(NOTICE))
+    store = _store(configured_url())
+    token = st.query_params.get(TEACHER_PARAM)
+    code_text = st.query_params.get(ROOM_PARAM)
+    if token is not None:  # keep the token out of the address bar and out of shared links
+        del st.query_params[TEACHER_PARAM]
+        if code_text:
+            st.session_state.setdefault(TOKENS, {})[str(code_text).strip().upper()] = token
+    if not code_text:
+        _landing(store)
+        return
+    try:
+        room = cr.room(store, code_text, time.time())
+    except cr.RoomNotFound as error:
+        st.error(str(error), icon=":material/error:")
+        st.query_params.clear()
+        _landing(store)
+        return
+    token = st.session_state.get(TOKENS, {}).get(room.code)
+    if token is not None and cr.is_teacher(room, token):
+        _teacher(store, room, token)
+        return
+    seat = st.query_params.get(SEAT_PARAM)
+    if not cr.valid_seat(seat):
+        st.query_params[SEAT_PARAM] = cr.new_seat()
+        st.rerun()
+    _student(store, room, seat)
+
+
+try:
+    main()
+except StoreUnavailable:
+    st.warning(UNAVAILABLE, icon=":material/cloud_off:")
