@@ -241,6 +241,37 @@ def housing(n_samples: int = 200, noise: float = 0.1, seed: int = 0) -> Dataset:
     )
 
 
+TRAFFIC_FEATURES = ("hour", "rain_mm_per_h", "weekday")
+
+
+def traffic(n_samples: int = 200, noise: float = 0.1, seed: int = 0) -> Dataset:
+    """Synthetic road congestion (0 = free flow, 1 = jammed) from the time of day, the rain and
+    the day of the week (weekday = 1 for Monday to Friday, 0 at the weekend).
+
+    Weekdays peak at 8:00 and 17:30, weekends around midday; rain adds congestion. Noise adds
+    noise * N(0, 0.3); the result is clipped to [0, 1].
+    """
+    _check_common(n_samples, noise, seed)
+    rng = np.random.default_rng(seed)
+    hour = rng.uniform(0, 24, n_samples)
+    rain = np.clip(rng.exponential(1.5, n_samples), 0, 10)
+    weekday = (rng.integers(0, 7, n_samples) < 5).astype(np.float64)
+    rush = np.exp(-(((hour - 8) / 1.2) ** 2)) + 0.9 * np.exp(-(((hour - 17.5) / 1.5) ** 2))
+    midday = np.exp(-(((hour - 13) / 3) ** 2))
+    congestion = 0.1 + 0.6 * rush * weekday + 0.3 * midday * (1 - weekday) + 0.04 * rain
+    congestion = np.clip(congestion + noise * rng.normal(0, 0.3, n_samples), 0, 1)
+    return Dataset(
+        "traffic",
+        np.column_stack([hour, rain, weekday]),
+        congestion.reshape(-1, 1),
+        TRAFFIC_FEATURES,
+        ("congestion",),
+        "regression",
+        "Synthetic road congestion (0 to 1) from hour of day, rain (mm/h) and weekday (1) or"
+        " weekend (0).",
+    )
+
+
 GENERATORS = {
     "xor": xor,
     "circles": circles,

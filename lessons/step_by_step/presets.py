@@ -83,4 +83,24 @@ def housing_scenario(seed: int = 0) -> Scenario:
     )
 
 
+def traffic_scenario(seed: int = 0) -> Scenario:
+    """One morning rush hour on a rainy weekday and its congestion (0 = free flow, 1 = jam).
+
+    Inputs are scaled to about 0..1 (hour / 24, rain / 10 mm/h, weekday flag), as a network
+    expects; the target is the congestion level, so the output is a sigmoid.
+    """
+    net = Network([3, 3, 1], ["tanh", "sigmoid"], loss="squared_error", init="xavier", seed=seed)
+    return Scenario(
+        "traffic",
+        "Traffic congestion (3-3-1)",
+        net,
+        np.array([[8.0 / 24.0, 0.2, 1.0]]),
+        np.array([[0.85]]),
+        0.5,
+        ("hour/24", "rain/10", "weekday"),
+        ("congestion",),
+        "8:00 on a weekday with 2 mm/h of rain: predict the congestion level (0 to 1).",
+    )
+
+
 PRESETS = {"textbook": textbook_222, "xor": xor_scenario, "housing": housing_scenario}
