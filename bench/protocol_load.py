@@ -57,7 +57,10 @@ def _ms(value: float | None) -> str:
 
 def table_row(report: ClassReport) -> dict:
     """One ClassReport as a row of the README's table."""
-    redraws = report.redraws_per_s_per_player
+    redraws, frames = report.redraws_per_s_per_player, report.frames_per_s_per_player
+    play = "-" if redraws is None else f"{redraws:.2f}"
+    if frames:
+        play += f" ({frames:.1f} frames)"
     return {
         "replicas": report.replicas,
         "K": report.students,
@@ -68,7 +71,7 @@ def table_row(report: ClassReport) -> dict:
         "max": _ms(report.max_ms),
         "join p95": _ms(report.open_p95_ms),
         "errors": report.errors,
-        "Play redraws/s": "-" if redraws is None else f"{redraws:.1f}",
+        "Play redraws/s": play,
         "server CPU": f"{report.server_cpu_percent:.0f} %",
         "CPU/click": _ms(report.cpu_ms_per_action),
         "RSS idle -> peak": f"{report.rss_idle_mb:.0f} -> {report.rss_peak_mb:.0f} MB",

@@ -19,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import ipaddress
+import json
 import re
 import time
 from collections import Counter
@@ -139,6 +140,7 @@ class SessionStats:
     errors: list[str] = field(default_factory=list)
     runs: list[RunRecord] = field(default_factory=list)
     fragment_runs: Counter = field(default_factory=Counter)  # fragment id -> finished runs
+    component_frames: int = 0  # frames sent to in-page players (drawn by the browser)
     bytes_received: int = 0
     messages_received: int = 0
 
@@ -364,6 +366,8 @@ class StreamlitSession:
         if kind == "exception":
             self.stats.errors.append(f"exception on page: {body.type}: {body.message[:200]}")
             return
+        if kind == "bidi_component":
+            self._component_frames(body)
         if kind == "metric":
             self.texts[path] = f"{body.label}: {body.body}"
         elif kind in TEXT_FIELDS:
@@ -385,6 +389,18 @@ class StreamlitSession:
                 label=getattr(body, "label", ""),
                 disabled=bool(getattr(body, "disabled", False)),
             )
+
+    def _component_frames(self, body) -> None:
+        """Count the animation frames a custom component was sent (the lab's Play player gets
+        a chunk of frames per fragment run and draws them in the browser)."""
+        if body.WhichOneof("data") != "json":
+            return
+        try:
+            data = json.loads(body.json)
+        except ValueError:
+            return
+        if isinstance(data, dict) and isinstance(data.get("frames"), list):
+            self.stats.component_frames += len(data["frames"])
 
     def _run_finished(self, status: int) -> None:
         record = RunRecord(self._run_started, time.perf_counter(), self._run_fragments, status)

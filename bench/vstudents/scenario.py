@@ -46,7 +46,8 @@ class ClassReport:
     open_max_ms: float
     errors: int
     error_samples: list[str]
-    redraws_per_s_per_player: float | None
+    redraws_per_s_per_player: float | None  # fragment reruns the server ran per second
+    frames_per_s_per_player: float | None  # frames those reruns carried to in-page players
     server_cpu_percent: float  # all replicas, steady part, % of one core
     nginx_cpu_percent: float
     cpu_ms_per_action: float | None  # without Play only: steady server CPU / actions
@@ -147,11 +148,9 @@ async def run_class(
     opens = [r.open_seconds for r in results if r.open_seconds is not None]
     errors = [f"{r.role}: {e}" for r in results for e in r.errors]
     players = [r for r in results if r.play_seconds > 0]
-    redraws = (
-        sum(r.live_redraws for r in players) / sum(r.play_seconds for r in players)
-        if players
-        else None
-    )
+    play_seconds = sum(r.play_seconds for r in players)
+    redraws = sum(r.live_redraws for r in players) / play_seconds if players else None
+    frames = sum(r.component_frames for r in players) / play_seconds if players else None
     # The steady part: from everyone joined to the last student done (or the deadline).
     steady_cpu_seconds, steady_wall = _cpu_between(samples, steady_from, ended + 1, "replica_cpu")
     nginx_cpu_seconds, _ = _cpu_between(samples, steady_from, ended + 1, "nginx_cpu")
@@ -170,6 +169,7 @@ async def run_class(
         errors=len(errors),
         error_samples=errors[:10],
         redraws_per_s_per_player=redraws,
+        frames_per_s_per_player=frames,
         server_cpu_percent=100 * steady_cpu_seconds / steady_wall,
         nginx_cpu_percent=100 * nginx_cpu_seconds / steady_wall,
         cpu_ms_per_action=(

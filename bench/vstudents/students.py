@@ -43,6 +43,7 @@ class StudentResult:
     errors: list[str] = field(default_factory=list)
     live_redraws: int = 0  # runs of the fastest fragment timer (the lab's counter and loss)
     fragment_runs: int = 0  # runs of every fragment timer
+    component_frames: int = 0  # animation frames sent to in-page players (lab's Play)
     play_seconds: float = 0.0  # time with a fragment timer running
     closed_early: bool = False
 
@@ -226,6 +227,7 @@ async def run_student(
             fastest = min(intervals, key=intervals.get)
             result.live_redraws = session.stats.fragment_runs[fastest]
         result.fragment_runs = sum(session.stats.fragment_runs.values())
+        result.component_frames = session.stats.component_frames
     return result
 
 

@@ -142,7 +142,8 @@ def test_table_row_shows_seconds_above_one_second():
     report = ClassReport(
         students=3, mix="3 stepping", replicas=1, seconds=10, actions=12, p50_ms=250.0,
         p95_ms=1500.0, max_ms=2100.0, open_p95_ms=900.0, open_max_ms=950.0, errors=0,
-        error_samples=[], redraws_per_s_per_player=None, server_cpu_percent=40.0,
+        error_samples=[], redraws_per_s_per_player=None, frames_per_s_per_player=None,
+        server_cpu_percent=40.0,
         nginx_cpu_percent=0.0, cpu_ms_per_action=120.0, rss_idle_mb=180.0, rss_peak_mb=190.0,
         rss_per_student_mb=3.3, generator_cpu_percent=2.0,
     )  # fmt: skip
