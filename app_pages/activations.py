@@ -3,7 +3,13 @@ vanishing-gradient demonstration (products of f' through 1 to 10 layers)."""
 
 import streamlit as st
 
-from app_pages.common import activation_selectbox, chart, chart_size, error_boundary
+from app_pages.common import (
+    activation_selectbox,
+    chart,
+    chart_size,
+    error_boundary,
+    symbols_expander,
+)
 from engine.activations import ACTIVATIONS, HIDDEN_ACTIVATIONS
 from lessons.activations import (
     MAX_CHAIN_LAYERS,
@@ -22,8 +28,6 @@ from lessons.initialisation import (
     saturation,
     symmetry_run,
 )
-from viz.format import format_number
-from viz.initialisation import symmetry_figure
 from viz.activations import (
     SERIES_DASHES,
     SERIES_SYMBOLS,
@@ -31,6 +35,8 @@ from viz.activations import (
     activation_figure,
     vanishing_gradient_figure,
 )
+from viz.format import format_number
+from viz.initialisation import symmetry_figure
 
 NOTES = {
     "sigmoid": "Squashes any z into (0, 1), so it reads as a probability. Its slope is at most"
@@ -191,6 +197,16 @@ with error_boundary("the vanishing-gradient chart"):
         " small slopes, or make gradients explode instead. Careful initialisation (below) keeps"
         " each factor near 1."
     )
+
+symbols_expander(
+    [
+        *(ACTIVATIONS[key].latex for key in HIDDEN_ACTIVATIONS),
+        *(ACTIVATIONS[key].dlatex for key in HIDDEN_ACTIVATIONS),
+        ACTIVATIONS["softmax"].dlatex,
+        r"z_k = w\,a_{k-1} + b,\quad \Bigl|\frac{\partial a_n}{\partial a_0}\Bigr|"
+        r" \le (\max f' \cdot |w|)^n",
+    ]
+)
 
 st.header("Initialisation: why weights start small and random")
 st.write(

@@ -3,7 +3,14 @@ gradient-descent path of a one-neuron model over its loss surface."""
 
 import streamlit as st
 
-from app_pages.common import activation_selectbox, chart, chart_size, error_boundary, last_valid
+from app_pages.common import (
+    activation_selectbox,
+    chart,
+    chart_size,
+    error_boundary,
+    last_valid,
+    symbols_expander,
+)
 from engine import limits
 from lessons.learning_rate import (
     DEFAULT_LEARNING_RATES,
@@ -17,6 +24,7 @@ from lessons.learning_rate import (
     loss_surface,
     step_size_limits,
 )
+from lessons.notation import UPDATE_RULE
 from viz.format import format_number
 from viz.learning_rate import SERIES_DASHES, descent_contour_figure, learning_rate_figure
 
@@ -85,6 +93,14 @@ st.write(
     "Gradient descent moves every weight against its gradient: w_new = w − η ∂L/∂w. The learning"
     " rate η sets the step size. Too small and training crawls; too large and each step"
     " overshoots, the loss jumps around or climbs; far too large and the weights blow up."
+)
+
+symbols_expander(
+    [
+        UPDATE_RULE,
+        r"\hat y = f(w\,x + b)",
+        r"L = \frac{1}{N}\sum_n \tfrac{1}{2}(\hat y_n - y_n)^2",
+    ]
 )
 
 st.header("Several learning rates, one network")

@@ -1,11 +1,12 @@
 """Practice: generated backpropagation exercises with a checked answer, a worked solution and a
 session score; and flashcards for revision."""
 
+import re
 import secrets
 
 import streamlit as st
 
-from app_pages.common import error_boundary, last_valid
+from app_pages.common import error_boundary, last_valid, symbols_expander
 from engine import limits
 from lessons.flashcards import load_flashcards, topics
 from lessons.practice import (
@@ -126,6 +127,8 @@ with exercises_tab, error_boundary("the exercise"):
             for sentence, equation in solution_steps(exercise):
                 st.markdown(sentence)
                 st.latex(equation)
+    question_latex = re.findall(r"\$\$?(.+?)\$?\$", question_markdown(exercise), re.S)
+    symbols_expander(question_latex + [equation for _, equation in solution_steps(exercise)])
 
     solved, tried = score(st.session_state.get(OUTCOMES, {}))
     score_slot.metric(
