@@ -137,8 +137,7 @@ def _tables_editor(scenario, signature: str):
 
 
 def _restore_tables() -> None:
-    st.session_state[RESTORES] = st.session_state.get(RESTORES, 0) + 1
-    st.session_state[TABLES] = None
+    st.session_state.update({RESTORES: st.session_state.get(RESTORES, 0) + 1, TABLES: None})
     st.session_state.pop(CLICK, None)
 
 
@@ -256,6 +255,7 @@ def _matrix_view(trace):
         format_func=lambda i: f"layer {i + 1} (W{i + 1}: layer {i} → {i + 1})",
     )  # fmt: skip
     tables = layer_tables(trace, layer)
+    st.caption(captions.MATRIX_ORIENTATION)
     for caption, names in (
         ("Parameters and their gradients (one row per unit of the layer).",
          ("W", "b", "dW", "db", "W_new")),

@@ -1,7 +1,8 @@
 """Exports of a training step: the full trace as JSON or CSV, the weights as JSON, the LaTeX of
 the shown equations, and a Python snippet that rebuilds the scenario with the engine.
 
-Non-finite numbers become JSON null (JSON has no NaN) and empty CSV cells.
+Non-finite numbers become JSON null (JSON has no NaN) and empty CSV cells. Every export
+uses the batch orientation of the step page's tables and matrix view (ORIENTATION).
 """
 
 import csv
@@ -14,6 +15,14 @@ from dataclasses import dataclass
 import numpy as np
 
 from engine.trace import StepTrace
+
+ORIENTATION = (
+    "Batch form Z = A W^T + b: X, Y, Y_hat, a_in, z, a, grad_a, fprime and delta have one row"
+    " per example and one column per unit; W, dW and W_new have one row per unit j of the"
+    " layer and one column per input k (w_jk is row j, column k); b, db and b_new have one"
+    " entry per unit j."
+)
+PER_SAMPLE_FIELDS = ("a_in", "z", "a", "grad_a", "fprime", "delta")
 
 LAYER_FIELDS = (
     "W",
@@ -44,6 +53,7 @@ def trace_to_dict(trace: StepTrace) -> dict:
     """The whole step as plain lists and numbers, ready for json.dumps."""
     loss = float(trace.loss)
     return {
+        "orientation": ORIENTATION,
         "loss_name": trace.loss_name,
         "loss": loss if math.isfinite(loss) else None,
         "learning_rate": trace.learning_rate,
@@ -66,8 +76,10 @@ def trace_to_json(trace: StepTrace) -> str:
 def trace_to_csv(trace: StepTrace) -> str:
     """The whole step as long-format CSV: layer, quantity, sample, row, col, value.
 
-    `layer` 0 holds X, Y, Y_hat and the loss; sample is empty for per-parameter quantities
-    (W, b, dW, db, W_new, b_new); row/col index units (1-based).
+    `layer` 0 holds X, Y, Y_hat and the loss. In the batch orientation (ORIENTATION) a
+    per-example quantity (X, Y, Y_hat, a_in, z, a, grad_a, fprime, delta) has its example in
+    `sample` and its unit in `col`; a parameter quantity has no sample, its unit j in `row`
+    and, for W, dW and W_new, its input k in `col` (all 1-based).
     """
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
@@ -83,10 +95,10 @@ def trace_to_csv(trace: StepTrace) -> str:
     for index, layer in enumerate(trace.layers):
         for field in LAYER_FIELDS:
             array = np.asarray(getattr(layer, field), dtype=float)
-            per_sample = field in ("a_in", "z", "a", "grad_a", "fprime", "delta")
+            per_sample = field in PER_SAMPLE_FIELDS
             for position, value in np.ndenumerate(array):
-                if per_sample:
-                    sample, row, col = position[0] + 1, position[1] + 1, ""
+                if per_sample:  # row n, column j of a batch matrix, like X
+                    sample, row, col = position[0] + 1, "", position[1] + 1
                 elif array.ndim == 2:
                     sample, row, col = "", position[0] + 1, position[1] + 1
                 else:
@@ -120,6 +132,9 @@ def latex_document(equations: Sequence[tuple[str, str]]) -> str:
         r"\documentclass{article}",
         r"\usepackage{amsmath}",
         r"\begin{document}",
+        r"\noindent Matrices in the batch form $Z = A\,W^{\top} + b$: one row per example;"
+        r" $W$ has one row per unit $j$ and one column per input $k$.",
+        "",
     ]
     for caption, equation in equations:
         safe = "".join("\\" + ch if ch in "&%$#_{}" else ch for ch in caption)

@@ -347,6 +347,7 @@ def test_matrix_tab_shows_the_traces_matrices():
     at = _open()
     _, trace = _trace_of("textbook")
     _open_tab(at, "Matrix view")
+    assert any("Batch form Z = A Wᵀ + b" in caption.value for caption in at.caption)
     tables = [frame.value for frame in at.dataframe if frame.editing_mode == "read_only"]
     assert tables[0].iloc[1, 0] == format_number(trace.layers[0].W[1, 0])  # W
     assert tables[2].iloc[0, 1] == format_number(trace.layers[0].dW[0, 1])  # dW

@@ -102,3 +102,11 @@ def step_heading(step: int, phase_index: int, phases: Sequence[Phase]) -> str:
         f"**Training step {step + 1}** · phase {phase_index + 1} of {len(phases)}  \n"
         + progress_strip(tuple(phases), phase_index)
     )
+
+
+MATRIX_ORIENTATION = (
+    "Batch form Z = A Wᵀ + b, the form these tables and the exports use: z, a and delta have"
+    " one row per example and one column per unit j; W, dW and W_new have one row per unit j"
+    " of this layer and one column per input k (w_jk is row j, column k); b and dL/db have one"
+    " row per unit. For one example the equations write the same as column vectors, z = W a + b."
+)

@@ -119,3 +119,29 @@ def test_python_snippet_refuses_odd_names():
             net.weights, net.biases, ["sigmoid", "x'); import os"], "squared_error",
             [[0.0, 0.0]], [[0.0, 0.0]], 0.1,
         )  # fmt: skip
+
+
+def test_every_export_uses_the_batch_orientation_of_the_tables():
+    scenario = xor_scenario()
+    trace = _trace(scenario)  # four examples, 2-2-1
+    hidden = trace.layers[0]
+    data = json.loads(export.trace_to_json(trace))
+    assert "Z = A W^T + b" in data["orientation"]
+    z = np.array(data["layers"][0]["z"])
+    assert z.shape == (4, 2)  # one row per example
+    np.testing.assert_allclose(
+        z, np.array(data["X"]) @ np.array(data["layers"][0]["W"]).T + hidden.b
+    )
+    rows = list(csv.DictReader(io.StringIO(export.trace_to_csv(trace))))
+    z_rows = [r for r in rows if r["quantity"] == "z" and r["layer"] == "1"]
+    for r in z_rows:  # like X: the example in `sample`, the unit in `col`
+        assert r["row"] == ""
+        assert float(r["value"]) == hidden.z[int(r["sample"]) - 1, int(r["col"]) - 1]
+    x_rows = [r for r in rows if r["quantity"] == "X"]
+    assert {(r["row"], r["col"]) for r in x_rows} == {("", "1"), ("", "2")}
+    W_rows = [r for r in rows if r["quantity"] == "W" and r["layer"] == "1"]
+    for r in W_rows:  # a unit j per row, an input k per column
+        assert r["sample"] == ""
+        assert float(r["value"]) == hidden.W[int(r["row"]) - 1, int(r["col"]) - 1]
+    latex = export.latex_document([("forward", "z = 1")])
+    assert r"$Z = A\,W^{\top} + b$: one row per example" in latex
