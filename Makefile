@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8501
 
-.PHONY: run test lint bench system-deps
+.PHONY: run test lint bench load system-deps
 
 run: $(VENV)/.app-installed
 	MALLOC_MMAP_THRESHOLD_=8388608 MALLOC_TRIM_THRESHOLD_=67108864 \
@@ -17,6 +17,10 @@ test: $(VENV)/.dev-installed system-deps
 
 bench: $(VENV)/.dev-installed system-deps
 	$(PY) -m bench
+
+# Virtual students over Streamlit's protocol, 1 and 2 replicas (README "Load"), about 25 min.
+load: $(VENV)/.dev-installed system-deps
+	$(PY) -m bench.protocol_load table class30 drop faults
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
