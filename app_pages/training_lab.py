@@ -264,7 +264,7 @@ def heavy_views(shown_when_paused: int) -> None:
             chart(figure, alt, key="lab_chart_neuron")
     gradients = None
     with right, error_boundary("the gradient flow"):
-        gradients = full_batch_gradients(net, run.split, run.trainer.config.l2)
+        gradients = full_batch_gradients(net, run.split, run.trainer.config.l2, run.features)
         figure, alt, diagnosis = views.gradient_view(run, shown, height, font)
         chart(figure, alt, key="lab_chart_gradients")
         if diagnosis.state in ("vanishing", "exploding"):

@@ -13,6 +13,7 @@ from engine import limits
 from engine.activations import HIDDEN_ACTIVATIONS
 from engine.datasets import GENERATORS
 from engine.errors import UserInputError
+from engine.features import FEATURES, PLAIN
 from engine.init import INITIALISERS
 from engine.optimizers import OPTIMIZERS
 from lessons.training_lab import (
@@ -24,8 +25,9 @@ from lessons.training_lab import (
     make_lab_dataset,
     output_choices,
 )
-from viz.labels import DATASET_LABELS, LOSS_LABELS, OPTIMIZER_LABELS
+from viz.labels import DATASET_LABELS, FEATURE_LABELS, LOSS_LABELS, OPTIMIZER_LABELS
 
+FEATURES_KEY = "lab_features"
 CSV_CACHE = "lab_csv_cache"  # (digest, target, columns, dataset or None, error or None)
 LEARNING_RATES = (0.0001, 0.0003, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0, 30.0, 100.0)
 BATCH_SIZES = (1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 2000)
@@ -131,6 +133,31 @@ def _data_widgets():
     return fields, uploaded, digest
 
 
+def _feature_widget(n_inputs: int | None) -> tuple[str, ...]:
+    """The network's input features (engine.features) for 2-input data; else x1, x2 only."""
+    labels = [FEATURE_LABELS[name] for name in FEATURES]
+    by_label = dict(zip(labels, FEATURES, strict=True))
+    usable = n_inputs == 2
+    if FEATURES_KEY in st.session_state:
+        kept = [label for label in st.session_state[FEATURES_KEY] if label in by_label]
+        kept = kept if usable else [FEATURE_LABELS[name] for name in PLAIN]
+        if kept != list(st.session_state[FEATURES_KEY]):  # a tampered link or a 1-D dataset
+            st.session_state[FEATURES_KEY] = kept
+    chosen = st.multiselect(
+        "Input features", labels, default=[FEATURE_LABELS[name] for name in PLAIN],
+        key=FEATURES_KEY, bind="query-params", disabled=not usable,
+        help="What the network is fed, computed from the standardised inputs x1 and x2.",
+    )  # fmt: skip
+    if not usable:
+        count = "no data yet" if n_inputs is None else f"{n_inputs} input(s)"
+        st.caption(f"Input features need data with exactly 2 inputs (x1, x2); this has {count}.")
+        return PLAIN
+    if not chosen:
+        st.warning("Choose at least one input feature; the network keeps x1 and x2 until then.")
+        return PLAIN
+    return tuple(by_label[label] for label in chosen)
+
+
 def _network_widgets(task: str | None) -> dict:
     """Hidden layers (units and activation each), output activation, loss, initialisation."""
     n_hidden = st.slider(
@@ -226,11 +253,13 @@ def setup_panel():
         with data_col:
             st.markdown("**Data**")
             data_fields, uploaded, digest = _data_widgets()
-        task = None
+        task, n_inputs = None, None
         if data_fields["dataset"] != UPLOADED or uploaded is not None:
             with error_boundary("the dataset"):
-                probe = LabSettings(**{**data_fields, "n_samples": 20})
-                task = make_lab_dataset(probe, uploaded).task
+                probe = make_lab_dataset(LabSettings(**{**data_fields, "n_samples": 20}), uploaded)
+                task, n_inputs = probe.task, probe.X.shape[1]
+        with data_col:
+            data_fields["features"] = _feature_widget(n_inputs)
         with net_col:
             st.markdown("**Network**")
             net_fields = _network_widgets(task)

@@ -20,6 +20,7 @@ from engine import limits
 from engine.csv_loader import load_csv, read_csv_table
 from engine.datasets import GENERATORS, Dataset, Split, make_dataset, train_test_split
 from engine.errors import UserInputError
+from engine.features import PLAIN, check_features, expand
 from engine.network import Network
 from engine.train import History, Snapshot, TrainConfig, Trainer, network_at
 
@@ -67,6 +68,7 @@ class LabSettings:
     epochs: int = 100
     optimizer: str = "sgd"
     l2: float = 0.0
+    features: tuple[str, ...] = PLAIN  # inputs of the network, from engine.features.FEATURES
 
 
 def output_choices(task: str) -> tuple[str, ...]:
@@ -158,12 +160,33 @@ class LabRun:
     def history(self) -> History:
         return self.trainer.history
 
+    @property
+    def features(self) -> tuple[str, ...]:
+        """The network's inputs, in order (PLAIN: the dataset's own inputs)."""
+        return check_features(self.settings.features)
+
+
+def network_inputs(X: np.ndarray, features: tuple[str, ...] = PLAIN) -> np.ndarray:
+    """What the network is fed for standardised rows X (n, n_features): the chosen features."""
+    return X if tuple(features) == PLAIN else expand(X, features)
+
 
 def build_run(settings: LabSettings, uploaded: Dataset | None = None) -> LabRun:
-    """A fresh, untrained run of the scenario (ValueError naming any setting out of range)."""
+    """A fresh, untrained run of the scenario (UserInputError naming any setting out of range).
+
+    With input features other than (x1, x2), the network's inputs are those features of the
+    standardised inputs; the split keeps the two inputs themselves (for drawing).
+    """
     dataset = make_lab_dataset(settings, uploaded)
+    features = check_features(settings.features)
+    if features != PLAIN and dataset.X.shape[1] != 2:
+        raise UserInputError(
+            f"Input features need a dataset with 2 inputs (x1, x2); this one has"
+            f" {dataset.X.shape[1]}. Keep the inputs x1 and x2 only."
+        )
     split = train_test_split(dataset, settings.test_fraction, seed=settings.seed)
-    net = build_network(settings, dataset.X.shape[1], dataset.Y.shape[1], dataset.task)
+    n_inputs = dataset.X.shape[1] if features == PLAIN else len(features)
+    net = build_network(settings, n_inputs, dataset.Y.shape[1], dataset.task)
     config = TrainConfig(
         learning_rate=settings.learning_rate,
         batch_size=settings.batch_size,
@@ -173,7 +196,13 @@ def build_run(settings: LabSettings, uploaded: Dataset | None = None) -> LabRun:
         seed=settings.seed,
     )
     trainer = Trainer(
-        net, split.X_train, split.Y_train, split.X_test, split.Y_test, config, dataset.task
+        net,
+        network_inputs(split.X_train, features),
+        split.Y_train,
+        network_inputs(split.X_test, features),
+        split.Y_test,
+        config,
+        dataset.task,
     )
     return LabRun(settings, dataset, split, trainer)
 
@@ -303,9 +332,11 @@ def norms_at(history: History, update: int) -> np.ndarray | None:
     return norms[update - 1]
 
 
-def full_batch_gradients(net: Network, split: Split, l2: float = 0.0) -> list[np.ndarray]:
+def full_batch_gradients(
+    net: Network, split: Split, l2: float = 0.0, features: tuple[str, ...] = PLAIN
+) -> list[np.ndarray]:
     """dL/dW of each layer on all training rows, L2 term included; shaped like net.weights."""
-    trace = net.compute_trace(split.X_train, split.Y_train)
+    trace = net.compute_trace(network_inputs(split.X_train, features), split.Y_train)
     return [layer.dW + l2 * layer.W for layer in trace.layers]
 
 
@@ -341,7 +372,7 @@ class PlaneGrid:
 
     x1: np.ndarray  # (n,) first feature, original units
     x2: np.ndarray  # (n,) second feature, original units
-    X: np.ndarray  # (n * n, 2) standardised inputs; row i * n + j is the point (x1[j], x2[i])
+    X: np.ndarray  # (n * n, n_inputs) network inputs; row i * n + j is the point (x1[j], x2[i])
 
 
 def _padded_range(values: np.ndarray) -> tuple[float, float]:
@@ -350,8 +381,10 @@ def _padded_range(values: np.ndarray) -> tuple[float, float]:
     return low - pad, high + pad
 
 
-def plane_grid(split: Split, resolution: int = GRID_RESOLUTION) -> PlaneGrid:
-    """A grid covering the data of a 2-feature split, with a margin."""
+def plane_grid(
+    split: Split, resolution: int = GRID_RESOLUTION, features: tuple[str, ...] = PLAIN
+) -> PlaneGrid:
+    """A grid covering the data of a 2-feature split, with a margin; X holds the `features`."""
     if split.X_train.shape[1] != 2:
         raise UserInputError("The input plane needs data with exactly 2 features.")
     X_all = split.x_scaler.inverse(np.vstack([split.X_train, split.X_test]))
@@ -359,7 +392,7 @@ def plane_grid(split: Split, resolution: int = GRID_RESOLUTION) -> PlaneGrid:
     x2 = np.linspace(*_padded_range(X_all[:, 1]), resolution)
     g1, g2 = np.meshgrid(x1, x2)
     X = split.x_scaler.transform(np.column_stack([g1.ravel(), g2.ravel()]))
-    return PlaneGrid(x1, x2, X)
+    return PlaneGrid(x1, x2, network_inputs(X, features))
 
 
 def layer_outputs(net: Network, X: np.ndarray) -> list[np.ndarray]:

@@ -125,7 +125,7 @@ def has_plane(run: LabRun) -> bool:
 
 def thumbnail_grid(run: LabRun) -> PlaneGrid | None:
     """The coarse grid of the neuron thumbnails (None without an input plane)."""
-    return plane_grid(run.split, THUMBNAIL_RESOLUTION) if has_plane(run) else None
+    return plane_grid(run.split, THUMBNAIL_RESOLUTION, run.features) if has_plane(run) else None
 
 
 def play_chunk(
@@ -143,7 +143,7 @@ def play_chunk(
     if not state.playing:
         return state, frames
     run = state.run
-    grid = plane_grid(run.split) if has_plane(run) else None
+    grid = plane_grid(run.split, features=run.features) if has_plane(run) else None
     thumbnails = thumbnail_grid(run)
     n_frames = max(1, min(n_frames, n_updates))
     slices = np.diff(np.linspace(0, n_updates, n_frames + 1).round().astype(int))

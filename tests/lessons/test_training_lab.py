@@ -357,3 +357,41 @@ def test_recorded_updates_end_at_the_latest_and_shown_network_rebuilds_older_sta
     assert shown_network(run, 5) is run.net
     for W_old, W_initial in zip(shown_network(run, 0).weights, initial, strict=True):
         np.testing.assert_array_equal(W_old, W_initial)
+
+
+# --- input features --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("feature", ["x1^2", "x2^2", "x1*x2", "sin(x1)", "sin(x2)"])
+def test_each_feature_toggle_grows_the_input_layer_with_that_column(feature):
+    plain = build_run(LabSettings(dataset="circles"))
+    run = build_run(LabSettings(dataset="circles", features=("x1", "x2", feature)))
+    assert plain.net.layer_sizes[0] == 2 and run.net.layer_sizes[0] == 3
+    x1, x2 = run.split.X_train[:, 0], run.split.X_train[:, 1]
+    expected = {
+        "x1^2": x1**2, "x2^2": x2**2, "x1*x2": x1 * x2, "sin(x1)": np.sin(x1), "sin(x2)": np.sin(x2)
+    }[feature]  # fmt: skip
+    np.testing.assert_allclose(run.trainer.X_train[:, 2], expected)
+    np.testing.assert_array_equal(run.trainer.X_train[:, :2], run.split.X_train)
+    only = build_run(LabSettings(dataset="circles", features=(feature,)))
+    assert only.net.layer_sizes[0] == 1  # x1 and x2 switched off: the layer shrinks
+
+
+def test_features_are_refused_for_data_without_two_inputs_and_when_none_is_chosen():
+    with pytest.raises(UserInputError, match="2 inputs"):
+        build_run(LabSettings(dataset="sine", features=("x1", "x2", "x1^2")))
+    with pytest.raises(UserInputError, match="at least one"):
+        build_run(LabSettings(dataset="moons", features=()))
+    with pytest.raises(UserInputError, match="Unknown input feature"):
+        build_run(LabSettings(dataset="moons", features=("x3",)))
+
+
+def test_the_plane_grid_feeds_the_network_the_same_features_as_training():
+    features = ("x1", "x2", "x1*x2", "sin(x2)")
+    run = build_run(LabSettings(dataset="xor", features=features))
+    grid = plane_grid(run.split, 5, features)
+    assert grid.X.shape == (25, 4)
+    np.testing.assert_allclose(grid.X[:, 2], grid.X[:, 0] * grid.X[:, 1])
+    np.testing.assert_allclose(grid.X[:, 3], np.sin(grid.X[:, 1]))
+    outputs = output_grid(run.net, grid)
+    np.testing.assert_allclose(outputs[0].ravel(), run.net.forward(grid.X)[:, 0])

@@ -435,3 +435,34 @@ def test_play_sends_chunks_of_frames_to_the_player_and_pause_brings_the_charts_b
     assert _player(lab) is None
     keys = [chart.proto.id for chart in lab.get("plotly_chart")]
     assert any("lab_chart_network" in key for key in keys)
+
+
+def test_feature_toggles_change_the_input_layer_and_label_the_graph_by_formula(lab):
+    lab.selectbox(key="lab_dataset").set_value(DATASET_LABELS["spiral"]).run()
+    lab.multiselect(key="lab_features").set_value(["x1", "x2", "sin(x1)", "sin(x2)"]).run()
+    assert not lab.exception
+    run = _run(lab)
+    assert run.settings.features == ("x1", "x2", "sin(x1)", "sin(x2)")
+    assert run.net.layer_sizes[0] == 4 and run.trainer.updates == 0
+    graph = json.dumps(_chart(lab, "lab_chart_network"))
+    assert "sin(x1)" in graph and "sin(x2)" in graph
+    lab.multiselect(key="lab_features").set_value(["x1²"]).run()
+    assert _run(lab).net.layer_sizes[0] == 1
+    lab.button(key="lab_epoch").click().run()
+    assert not lab.exception and _run(lab).trainer.updates > 0
+
+
+def test_features_are_disabled_with_a_reason_for_one_input_data(lab):
+    lab.multiselect(key="lab_features").set_value(["x1", "x2", "x1·x2"]).run()
+    assert _run(lab).net.layer_sizes[0] == 3
+    lab.selectbox(key="lab_dataset").set_value(DATASET_LABELS["sine"]).run()
+    assert not lab.exception
+    assert lab.multiselect(key="lab_features").disabled
+    assert any("exactly 2 inputs" in c.value for c in lab.caption)
+    assert _run(lab).settings.features == ("x1", "x2") and _run(lab).net.layer_sizes[0] == 1
+
+
+def test_a_shared_link_with_features_reproduces_them():
+    at = _lab_from_link({"lab_dataset": "Circles", "lab_features": ["x1²", "x2²"]})
+    assert not at.exception
+    assert _run(at).settings.features == ("x1^2", "x2^2")

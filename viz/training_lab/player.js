@@ -182,7 +182,7 @@ function drawNetwork(canvas, data, frame, table) {
   const sizes = data.layer_sizes;
   const largest = Math.max(...sizes);
   const node = Math.max(14, Math.min(40, (height - 20) / largest - 6));
-  const columnX = (layer) => 40 + (layer * (width - 80)) / (sizes.length - 1);
+  const columnX = (layer) => 80 + (layer * (width - 120)) / (sizes.length - 1);
   const rowY = (layer, unit) => height / 2 + (unit - (sizes[layer] - 1) / 2) * (node + 6);
   let peak = 0;
   for (const W of frame.weights) for (const w of W) if (w !== null) peak = Math.max(peak, Math.abs(w));
@@ -218,7 +218,9 @@ function drawNetwork(canvas, data, frame, table) {
     context.fill();
     context.stroke();
     context.fillStyle = "#111";
-    context.fillText(data.input_names[unit] || `x${unit + 1}`, x, y + 4);
+    context.textAlign = "right";
+    context.fillText(data.input_names[unit] || `x${unit + 1}`, x - node / 2 - 4, y + 4);
+    context.textAlign = "center";
   }
   const m = data.plane ? data.plane.m : 0;
   for (let layer = 1; layer < sizes.length; layer++) {

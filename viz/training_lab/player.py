@@ -24,6 +24,7 @@ from lessons.training_lab_play import (
     has_plane,
 )
 from viz.training_lab.common import CLASS_COLORS, CLASS_FILLS, TEST_COLOR, TRAIN_COLOR, thin_indices
+from viz.training_lab.views import input_names
 
 _HERE = Path(__file__).parent
 PLAYER_JS = (_HERE / "player.js").read_text(encoding="utf-8")
@@ -101,7 +102,7 @@ def player_data(run: LabRun, frames: list[PlayFrame], chunk: int, speed: int) ->
         "layer_sizes": list(net.layer_sizes),
         "activations": list(net.activations),
         "ranges": [list(activation_range(name)) for name in net.activations],
-        "input_names": list(run.dataset.feature_names),
+        "input_names": input_names(run),
         "output_names": list(output_names(run)),
         "class_names": list(names),
         "colors": {

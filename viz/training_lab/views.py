@@ -6,6 +6,7 @@ fitted curve, predicted against true, a confusion matrix) is decided here.
 
 import plotly.graph_objects as go
 
+from engine.features import PLAIN
 from engine.network import Network
 from lessons.training_lab import (
     EXPLODING_NORM,
@@ -25,6 +26,7 @@ from lessons.training_lab import (
     plane_grid,
     predicted_vs_true,
 )
+from viz.labels import FEATURE_LABELS
 from viz.network_graph import network_figure
 from viz.training_lab.curves import gradient_flow_alt, gradient_flow_figure, loss_alt, loss_figure
 from viz.training_lab.fits import (
@@ -38,9 +40,14 @@ from viz.training_lab.network import network_alt
 from viz.training_lab.plane import boundary_alt, boundary_figure, neuron_alt, neuron_figure
 
 
-def loss_view(
-    run: LabRun, shown: int, height: int, font_size: int
-) -> tuple[go.Figure, str]:
+def input_names(run: LabRun) -> list[str]:
+    """Names of the network's inputs: the dataset's, or the formulas of the chosen features."""
+    if run.features == PLAIN:
+        return list(run.dataset.feature_names)
+    return [FEATURE_LABELS[name] for name in run.features]
+
+
+def loss_view(run: LabRun, shown: int, height: int, font_size: int) -> tuple[go.Figure, str]:
     """Loss (and accuracy) curves, with a line at `shown` unless it is the latest update."""
     history = run.history
     figure = loss_figure(
@@ -71,7 +78,7 @@ def prediction_view(
     train_loss = float(history.train_loss[shown])
     sizes = {"height": height, "font_size": font_size}
     if run.task != "regression" and n_features == 2:
-        grid = plane_grid(split)
+        grid = plane_grid(split, features=run.features)
         names = class_names(run)
         figure = boundary_figure(
             grid.x1, grid.x2, output_grid(net, grid), labelled_points(run),
@@ -101,7 +108,7 @@ def network_view(
 ) -> tuple[go.Figure, str]:
     """The network graph of `net` (edge width and colour: weight)."""
     figure = network_figure(
-        net.weights, net.biases, input_names=run.dataset.feature_names,
+        net.weights, net.biases, input_names=input_names(run),
         output_names=output_names(run), activations=net.activations,
         height=height, font_size=font_size,
     )  # fmt: skip
@@ -120,7 +127,7 @@ def neuron_view(
     """Output of `neuron` (layer, unit; layer 1 = first hidden) over the input plane."""
     layer, unit = neuron
     label = neuron_label(layer, unit, len(net.weights))
-    grid = plane_grid(run.split)
+    grid = plane_grid(run.split, features=run.features)
     values = neuron_grid(net, grid, layer, unit)
     figure = neuron_figure(
         grid.x1, grid.x2, values, labelled_points(run),
@@ -143,4 +150,3 @@ def gradient_view(
         vanishing=VANISHING_NORM, exploding=EXPLODING_NORM, height=height, font_size=font_size,
     )  # fmt: skip
     return figure, gradient_flow_alt(norms, shown), diagnosis
-
