@@ -269,8 +269,9 @@ def _hidden_delta_steps(exercise: Exercise, j: int) -> list[tuple[str, str]]:
         (
             f"Delta of hidden neuron {j + 1}: the output deltas sent back through the weights"
             " (the weights before the update), times the slope.",
-            f"\\delta^{{(1)}}_{{{j + 1}}} = f'(z^{{(1)}}_{{{j + 1}}})\\,({sum_symbols})"
-            f" = {_s(hidden.fprime[0, j])} \\cdot ({sum_numbers}) = {_n(hidden.delta[0, j])}",
+            f"\\begin{{aligned}} \\delta^{{(1)}}_{{{j + 1}}} &= f'(z^{{(1)}}_{{{j + 1}}})\\,"
+            f"({sum_symbols}) \\\\ &= {_s(hidden.fprime[0, j])} \\cdot ({sum_numbers}) \\\\"
+            f" &= {_n(hidden.delta[0, j])} \\end{{aligned}}",
         ),
     ]
 
