@@ -89,6 +89,13 @@ def _derivative(name: str, z: np.ndarray, a: np.ndarray) -> np.ndarray:
     return get_activation(name).df(z)
 
 
+def _output_delta(loss_name: str, output: str, Y_hat, Y, Z) -> np.ndarray:
+    """dL/dZ of the output layer: (Y_hat - Y) / N for the two paired losses, else the chain rule."""
+    if loss_name == "binary_cross_entropy" or loss_name == "cross_entropy":
+        return (Y_hat - Y) / Y.shape[0]
+    return get_loss(loss_name).grad(Y_hat, Y) * _derivative(output, Z, Y_hat)
+
+
 def lean_step_factory(net: Network, X: np.ndarray, Y: np.ndarray, lr: float) -> Callable:
     """A function doing one gradient step on copies of `net`'s parameters, recording nothing.
 
@@ -98,7 +105,6 @@ def lean_step_factory(net: Network, X: np.ndarray, Y: np.ndarray, lr: float) -> 
     biases = [b.copy() for b in net.biases]
     functions = [get_activation(name).f for name in net.activations]
     names = list(net.activations)
-    output_df = get_activation(names[-1]).df
     loss = get_loss(net.loss_name)
     n_layers = len(weights)
 
@@ -111,7 +117,7 @@ def lean_step_factory(net: Network, X: np.ndarray, Y: np.ndarray, lr: float) -> 
             zs.append(z)
             activations.append(a)
         value = loss.value(a, Y, z)
-        delta = loss.output_delta(a, Y, z, output_df)
+        delta = _output_delta(net.loss_name, names[-1], a, Y, z)
         for index in reversed(range(n_layers)):
             dW = delta.T @ activations[index]
             db = delta.sum(axis=0)

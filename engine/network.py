@@ -2,24 +2,38 @@
 
 Conventions: W[l] has shape (layer_sizes[l + 1], layer_sizes[l]) and maps layer l to layer l+1;
 b[l] has shape (layer_sizes[l + 1],). Data are rows: X is (n_samples, n_inputs).
+
+The engine never writes into a parameter array: an update replaces the arrays, and traces hold
+references to them. Change parameters with `set_parameters` (or by assigning new arrays), not
+in place, or recorded traces change with them.
 """
 
+import math
 from collections.abc import Sequence
 
 import numpy as np
 
 from engine import limits
-from engine.activations import (
-    HIDDEN_ACTIVATIONS,
-    OUTPUT_ACTIVATIONS,
-    Activation,
-    get_activation,
-)
+from engine.activations import ACTIVATIONS, HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS, Activation
+from engine.backprop import backprop, forward
 from engine.errors import UserInputError
 from engine.init import INITIALISERS, initialise
 from engine.losses import LOSSES, get_loss
 from engine.trace import LayerTrace, StepTrace
-from engine.validation import as_matrix, check_choice, check_finite, check_int, check_learning_rate
+from engine.validation import (
+    all_finite,
+    as_matrix,
+    check_choice,
+    check_finite,
+    check_int,
+    check_learning_rate,
+)
+
+
+def _check_flag(value, name: str) -> bool:
+    if not isinstance(value, (bool, np.bool_)):
+        raise UserInputError(f"{name} must be True or False; got {value!r}.")
+    return bool(value)
 
 
 def _check_architecture(layer_sizes: Sequence[int], activations: Sequence[str], loss: str) -> None:
@@ -54,28 +68,14 @@ def _check_architecture(layer_sizes: Sequence[int], activations: Sequence[str], 
         raise UserInputError("A softmax output layer needs at least 2 units.")
 
 
-def _fprime(activation: Activation, z: np.ndarray, a: np.ndarray) -> np.ndarray:
-    """f'(z) for a = f(z), shape of z.
-
-    Sigmoid, tanh and softmax reuse a: the values are exactly those of activation.df(z)
-    (which evaluates f(z) again), at a fraction of the cost in a training step.
-    """
-    if activation.name in ("sigmoid", "softmax"):
-        fprime = 1.0 - a
-        fprime *= a  # s (1 - s) with s = a: df of sigmoid, the Jacobian diagonal of softmax
-        return fprime
-    if activation.name == "tanh":
-        fprime = np.square(a)
-        np.subtract(1.0, fprime, out=fprime)  # 1 - tanh(z)**2 with tanh(z) = a
-        return fprime
-    return activation.df(z)
-
-
 class Network:
     """A fully connected feed-forward network with recorded training steps.
 
     >>> net = Network([2, 4, 1], ["tanh", "sigmoid"], loss="binary_cross_entropy", seed=0)
     >>> trace = net.train_step(X, Y, learning_rate=0.5)
+
+    With `train_biases=False` an update changes only the weights (as in textbook examples that
+    keep the biases fixed); dL/db is still computed and recorded.
     """
 
     def __init__(
@@ -85,6 +85,8 @@ class Network:
         loss: str = "squared_error",
         init: str = "xavier",
         seed: int = 0,
+        *,
+        train_biases: bool = True,
     ):
         layer_sizes = list(layer_sizes)
         activations = list(activations)
@@ -93,6 +95,7 @@ class Network:
         check_int(seed, "Seed", 0, limits.MAX_SEED)
         self.activations = activations
         self.loss_name = loss
+        self.train_biases = _check_flag(train_biases, "train_biases")
         self.weights, self.biases = initialise(layer_sizes, init, seed)
 
     @classmethod
@@ -102,8 +105,13 @@ class Network:
         biases: Sequence,
         activations: Sequence[str],
         loss: str = "squared_error",
+        *,
+        train_biases: bool = True,
     ) -> "Network":
-        """Build a network from given weights W[l] (n_out, n_in) and biases b[l] (n_out,)."""
+        """Build a network from given weights W[l] (n_out, n_in) and biases b[l] (n_out,).
+
+        The arrays are copied: changing the given ones later does not change the network.
+        """
         if len(weights) != len(biases):
             raise UserInputError(
                 f"Give one bias vector per weight matrix: {len(weights)} weight matrices,"
@@ -133,10 +141,23 @@ class Network:
                     f" layer {index} has {W_list[index - 1].shape[0]} unit(s)."
                 )
         _check_architecture(layer_sizes, list(activations), loss)
+        return cls._of_checked(W_list, b_list, list(activations), loss, train_biases)
+
+    @classmethod
+    def _of_checked(
+        cls,
+        weights: list[np.ndarray],
+        biases: list[np.ndarray],
+        activations: list[str],
+        loss: str,
+        train_biases: bool,
+    ) -> "Network":
+        """A network holding these arrays as they are (the caller has checked and owns them)."""
         net = cls.__new__(cls)
-        net.activations = list(activations)
+        net.activations = activations
         net.loss_name = loss
-        net.weights, net.biases = W_list, b_list
+        net.train_biases = _check_flag(train_biases, "train_biases")
+        net.weights, net.biases = weights, biases
         return net
 
     @property
@@ -153,13 +174,21 @@ class Network:
         return self.weights[-1].shape[0]
 
     def copy(self) -> "Network":
-        """An independent copy: changing one network's parameters never changes the other."""
-        return Network.from_parameters(
+        """An independent copy: changing one network's parameters never changes the other.
+
+        Not validated again, so a network trained beyond the caps a visitor's values obey
+        (MAX_ABS_VALUE) can still be copied.
+        """
+        return Network._of_checked(
             [W.copy() for W in self.weights],
             [b.copy() for b in self.biases],
-            self.activations,
+            list(self.activations),
             self.loss_name,
+            self.train_biases,
         )
+
+    def _activation_functions(self) -> list[Activation]:
+        return [ACTIVATIONS[name] for name in self.activations]
 
     def check_data(self, X, Y=None) -> tuple[np.ndarray, np.ndarray | None]:
         """Validate X (n_samples, n_inputs) and Y (n_samples, n_outputs) against this network."""
@@ -172,10 +201,11 @@ class Network:
                 f"Inputs have {X.shape[0]} row(s) but targets have {Y.shape[0]};"
                 " give one target row per input row."
             )
-        if self.loss_name == "binary_cross_entropy" and np.any((Y < 0) | (Y > 1)):
+        if self.loss_name == "binary_cross_entropy" and (Y.min() < 0 or Y.max() > 1):
             raise UserInputError("Binary cross-entropy targets must be between 0 and 1.")
         if self.loss_name == "cross_entropy":
-            if np.any(Y < 0) or not np.allclose(Y.sum(axis=1), 1.0):
+            # |row sum - 1| <= 1e-8 + 1e-5: the tolerance of np.allclose(row sums, 1.0)
+            if Y.min() < 0 or np.abs(Y.sum(axis=1) - 1.0).max() > 1.001e-5:
                 raise UserInputError(
                     "Cross-entropy targets must be one-hot rows (or probabilities summing to 1)."
                 )
@@ -183,93 +213,96 @@ class Network:
 
     def _forward_layers(self, X: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
         """(z, a) of each layer after the input, for already validated X."""
-        values = []
-        a = X
         with np.errstate(over="ignore", invalid="ignore"):
-            for W, b, name in zip(self.weights, self.biases, self.activations, strict=True):
-                z = a @ W.T
-                z += b  # in place: one (n_samples, n_out) temporary fewer per layer
-                a = get_activation(name).f(z)
-                values.append((z, a))
-        return values
+            zs, outputs = forward(self.weights, self.biases, self._activation_functions(), X)
+        return list(zip(zs, outputs, strict=True))
 
     def forward(self, X) -> np.ndarray:
         """The network output Y_hat, shape (n_samples, n_outputs), for inputs X."""
         X, _ = self.check_data(X)
-        return self._forward_layers(X)[-1][1]
+        with np.errstate(over="ignore", invalid="ignore"):
+            return forward(self.weights, self.biases, self._activation_functions(), X)[1][-1]
 
     def loss_value(self, X, Y) -> float:
         """The batch loss L for inputs X and targets Y (no gradients, no update)."""
         X, Y = self.check_data(X, Y)
-        z, a = self._forward_layers(X)[-1]
         with np.errstate(over="ignore", invalid="ignore"):
-            return get_loss(self.loss_name).value(a, Y, z)
+            zs, outputs = forward(self.weights, self.biases, self._activation_functions(), X)
+            return get_loss(self.loss_name).value(outputs[-1], Y, zs[-1])
 
     def compute_trace(self, X, Y, learning_rate: float = 0.1) -> StepTrace:
         """Record a full gradient-descent step on the batch without changing the parameters.
 
         The trace holds forward values, the loss, dL/da, f'(z), delta, dL/dW, dL/db and the
         parameters the update would produce. The gradient is that of the batch-mean loss.
+        The arrays are the ones `engine.backprop` computed, not copies; only the loss terms,
+        the updated parameters and, at an output where backprop took a shortcut, dL/da and
+        f'(z) (recorded for display) are computed here.
         """
         X, Y = self.check_data(X, Y)
         learning_rate = check_learning_rate(learning_rate)
         loss = get_loss(self.loss_name)
-        forward = self._forward_layers(X)
-        n_layers = len(self.weights)
-        records: list[LayerTrace | None] = [None] * n_layers
+        activations = self._activation_functions()
+        # A diverging step overflows to infinity or NaN; `finite` below reports it.
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-            z_out, a_out = forward[-1]
+            result = backprop(self.weights, self.biases, activations, loss, X, Y)
+            z_out, a_out = result.z[-1], result.a[-1]
             loss_terms = loss.terms(a_out, Y, z_out)
-            grad_a = loss.grad(a_out, Y)
-            for index in reversed(range(n_layers)):
-                z, a = forward[index]
-                activation = get_activation(self.activations[index])
-                fprime = _fprime(activation, z, a)
-                if index == n_layers - 1:
-                    delta = loss.output_delta(a, Y, z, lambda _z, fprime=fprime: fprime)
-                else:
-                    delta = grad_a * fprime
-                a_in = X if index == 0 else forward[index - 1][1]
-                W, b = self.weights[index], self.biases[index]
-                dW = delta.T @ a_in
-                db = delta.sum(axis=0)
-                records[index] = LayerTrace(
-                    activation=self.activations[index],
-                    W=W.copy(),
-                    b=b.copy(),
-                    a_in=a_in,
-                    z=z,
-                    a=a,
-                    grad_a=grad_a,
-                    fprime=fprime,
-                    delta=delta,
-                    dW=dW,
-                    db=db,
-                    W_new=W - learning_rate * dW,
-                    b_new=b - learning_rate * db,
+            if result.shortcut is not None:
+                result.grad_a[-1] = loss.grad(a_out, Y)
+                result.fprime[-1] = activations[-1].fprime(z_out, a_out)
+            layers = []
+            # A NaN or infinity in delta reaches db through its sum: checking W_new and b_new
+            # (db when biases are frozen) covers every delta and gradient too.
+            to_check = []
+            for index, (W, b) in enumerate(zip(self.weights, self.biases, strict=True)):
+                dW, db = result.dW[index], result.db[index]
+                W_new = W - learning_rate * dW
+                b_new = b - learning_rate * db if self.train_biases else b
+                to_check += (W_new, b_new if self.train_biases else db)
+                layers.append(
+                    LayerTrace(
+                        self.activations[index],
+                        W,
+                        b,
+                        result.a_in[index],
+                        result.z[index],
+                        result.a[index],
+                        result.grad_a[index],
+                        result.fprime[index],
+                        result.delta[index],
+                        dW,
+                        db,
+                        W_new,
+                        b_new,
+                    )
                 )
-                grad_a = delta @ W  # dL/da of the layer below
+        loss_total = float(np.sum(loss_terms))
         return StepTrace(
-            X=X,
-            Y=Y,
-            layers=tuple(records),
-            loss_name=self.loss_name,
-            loss=float(np.sum(loss_terms)),
-            loss_terms=loss_terms,
-            learning_rate=learning_rate,
+            X,
+            Y,
+            tuple(layers),
+            self.loss_name,
+            loss_total,
+            loss_terms,
+            learning_rate,
+            finite=math.isfinite(loss_total) and all_finite(to_check),
         )
 
     def gradients(self, X, Y) -> tuple[list[np.ndarray], list[np.ndarray]]:
         """dL/dW and dL/db for every layer, by backpropagation (lists shaped like the params)."""
-        trace = self.compute_trace(X, Y)
-        return [layer.dW for layer in trace.layers], [layer.db for layer in trace.layers]
+        X, Y = self.check_data(X, Y)
+        loss = get_loss(self.loss_name)
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            result = backprop(self.weights, self.biases, self._activation_functions(), loss, X, Y)
+        return result.dW, result.db
 
     def apply(self, trace: StepTrace) -> None:
-        """Set the parameters to the updated ones recorded in `trace`."""
+        """Set the parameters to the updated ones recorded in `trace` (the same arrays)."""
         if [layer.W.shape for layer in trace.layers] != [W.shape for W in self.weights]:
             raise ValueError("This trace was recorded on a network of a different shape.")
-        self.weights = [layer.W_new.copy() for layer in trace.layers]
-        self.biases = [layer.b_new.copy() for layer in trace.layers]
+        self.weights = [layer.W_new for layer in trace.layers]
+        self.biases = [layer.b_new for layer in trace.layers]
 
     def train_step(self, X, Y, learning_rate: float = 0.1) -> StepTrace:
         """One gradient-descent update on the batch; returns its full trace.
@@ -284,7 +317,9 @@ class Network:
 
     def set_parameters(self, weights: Sequence, biases: Sequence) -> None:
         """Replace the parameters with copies of validated ones of the same shapes."""
-        other = Network.from_parameters(weights, biases, self.activations, self.loss_name)
+        other = Network.from_parameters(
+            weights, biases, self.activations, self.loss_name, train_biases=self.train_biases
+        )
         if other.layer_sizes != self.layer_sizes:
             raise ValueError(
                 f"Expected parameters for layers {self.layer_sizes}, got {other.layer_sizes}."

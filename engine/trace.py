@@ -10,6 +10,8 @@ class LayerTrace:
     """Layer l of a step: the weights mapping layer l to layer l+1 and what flowed through them.
 
     Shapes use N = samples in the batch, n_in = units of layer l, n_out = units of layer l+1.
+    The arrays are the ones the backprop core computed and the network's own parameters, held
+    by reference: the engine never changes an array once it is recorded here.
     """
 
     activation: str  # name of f for layer l+1
@@ -24,7 +26,7 @@ class LayerTrace:
     dW: np.ndarray  # (n_out, n_in) dL/dW = delta^T a_in, summed over the batch
     db: np.ndarray  # (n_out,) dL/db = delta summed over the batch
     W_new: np.ndarray  # (n_out, n_in) W - learning_rate * dW
-    b_new: np.ndarray  # (n_out,) b - learning_rate * db
+    b_new: np.ndarray  # (n_out,) b - learning_rate * db; b itself when biases are frozen
 
 
 @dataclass(frozen=True, eq=False)
@@ -38,6 +40,8 @@ class StepTrace:
     loss: float  # batch loss before the update
     loss_terms: np.ndarray  # (N, n_outputs) contributions that sum to `loss`
     learning_rate: float
+    # True when the loss, every delta and every updated parameter is a finite number.
+    finite: bool
 
     @property
     def Y_hat(self) -> np.ndarray:
@@ -47,16 +51,3 @@ class StepTrace:
     @property
     def n_samples(self) -> int:
         return self.X.shape[0]
-
-    @property
-    def finite(self) -> bool:
-        """True when the loss, every gradient and every updated parameter is a finite number."""
-        if not np.isfinite(self.loss):
-            return False
-        # ndarray.all() rather than np.all(): the same answer at a fraction of the call cost.
-        return all(
-            np.isfinite(layer.delta).all()
-            and np.isfinite(layer.W_new).all()
-            and np.isfinite(layer.b_new).all()
-            for layer in self.layers
-        )

@@ -11,12 +11,20 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from engine import limits
+from engine.activations import get_activation
+from engine.backprop import backprop, forward
 from engine.datasets import TASKS
 from engine.errors import UserInputError
 from engine.losses import get_loss
 from engine.network import Network
 from engine.optimizers import OPTIMIZERS, Optimizer
-from engine.validation import check_choice, check_in_range, check_int, check_learning_rate
+from engine.validation import (
+    all_finite,
+    check_choice,
+    check_in_range,
+    check_int,
+    check_learning_rate,
+)
 
 
 @dataclass(frozen=True)
@@ -181,6 +189,8 @@ class Trainer:
                 " Use fewer epochs or a larger batch size."
             )
         self.optimizer = Optimizer(self.config.optimizer, self.config.learning_rate)
+        self._activations = [get_activation(name) for name in net.activations]
+        self._loss_function = get_loss(net.loss_name)
         self.rng = np.random.default_rng(self.config.seed)
         self.updates = 0
         self._order = self.rng.permutation(n_train)
@@ -210,9 +220,9 @@ class Trainer:
         """
         if X.shape[0] == 0:
             return math.nan, Y
-        z, a = self.net._forward_layers(X)[-1]
         with np.errstate(over="ignore", invalid="ignore"):
-            return get_loss(self.net.loss_name).value(a, Y, z), a
+            zs, outputs = forward(self.net.weights, self.net.biases, self._activations, X)
+            return self._loss_function.value(outputs[-1], Y, zs[-1]), outputs[-1]
 
     def _record(self, train: tuple[float, np.ndarray] | None = None) -> None:
         """Record losses and accuracies; `train` is `_evaluate` on the training rows, if known."""
@@ -236,13 +246,20 @@ class Trainer:
                 self._order = self.rng.permutation(self.X_train.shape[0])
             rows = self._order[position * self.batch_size : (position + 1) * self.batch_size]
             X, Y = self.X_train[rows], self.Y_train[rows]
-            trace = self.net.compute_trace(X, Y, self.config.learning_rate)
-            dW = [layer.dW + self.config.l2 * layer.W for layer in trace.layers]
-            db = [layer.db for layer in trace.layers]
-            params = self.optimizer.step(self.net.weights + self.net.biases, dW + db)
-            n_layers = len(dW)
-            new_weights, new_biases = params[:n_layers], params[n_layers:]
-            finite = trace.finite and all(np.isfinite(p).all() for p in params)
+            net = self.net
+            with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+                gradients = backprop(
+                    net.weights, net.biases, self._activations, self._loss_function, X, Y
+                )
+            dW = [g + self.config.l2 * W for g, W in zip(gradients.dW, net.weights, strict=True)]
+            if net.train_biases:
+                params = self.optimizer.step(net.weights + net.biases, dW + gradients.db)
+                new_weights, new_biases = params[: len(dW)], params[len(dW) :]
+            else:
+                # A NaN or infinity in delta reaches db through its sum: check it here.
+                params = self.optimizer.step(net.weights, dW) + gradients.db
+                new_weights, new_biases = params[: len(dW)], net.biases
+            finite = all_finite(params)
             if finite:
                 old = self.net.weights, self.net.biases
                 self.net.weights, self.net.biases = new_weights, new_biases
@@ -290,4 +307,5 @@ def network_at(net: Network, snapshot: Snapshot) -> Network:
         [b.copy() for b in snapshot.biases],
         net.activations,
         net.loss_name,
+        train_biases=net.train_biases,
     )

@@ -35,6 +35,11 @@ def as_matrix(values, name: str, columns: int | None = None) -> np.ndarray:
 
 def check_finite(array: np.ndarray, name: str) -> None:
     """Raise UserInputError if `array` holds NaN, infinity or a value beyond MAX_ABS_VALUE."""
+    values = array.ravel()
+    # One dot product settles the usual case: a sum of squares up to MAX_ABS_VALUE^2 means no
+    # entry is NaN, infinite or too large. Anything else is looked at entry by entry below.
+    if values @ values <= limits.MAX_ABS_VALUE**2:
+        return
     if not np.isfinite(array).all():
         raise UserInputError(
             f"{name} contains NaN or infinite values; every entry must be a number."
@@ -43,6 +48,14 @@ def check_finite(array: np.ndarray, name: str) -> None:
         raise UserInputError(
             f"{name} contains a value larger than {limits.MAX_ABS_VALUE:g} in magnitude."
         )
+
+
+def all_finite(arrays: Sequence[np.ndarray]) -> bool:
+    """True when no entry of any of `arrays` (float arrays of any shapes) is NaN or infinite."""
+    values = np.concatenate([array.ravel() for array in arrays])
+    # A finite sum of squares settles it in one dot product; an overflow to infinity (entries
+    # beyond 1e154) or a NaN falls back to the entry-by-entry check.
+    return bool(np.isfinite(values @ values) or np.isfinite(values).all())
 
 
 def check_learning_rate(learning_rate) -> float:
