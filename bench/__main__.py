@@ -1,6 +1,6 @@
 """Run the benchmarks and write bench/results/results.md and one JSON file per benchmark.
 
-    .venv/bin/python -m bench                    # everything (make bench), about 10 minutes
+    .venv/bin/python -m bench                    # everything (make bench), about 25 minutes
     .venv/bin/python -m bench engine memory      # only some (names in BENCHMARKS below)
     .venv/bin/python -m bench --quick            # tiny repeat counts, to check the harness
 
@@ -15,7 +15,7 @@ from pathlib import Path
 
 from bench.common import RESULTS_DIR, machine, markdown_table, write_json
 
-BENCHMARKS = ("engine", "pages", "browser", "memory", "step_click", "lab_play")
+BENCHMARKS = ("engine", "pages", "browser", "memory", "step_click", "lab_play", "protocol")
 MODULES = {
     "engine": "bench.engine_step",
     "pages": "bench.pages",
@@ -23,6 +23,7 @@ MODULES = {
     "memory": "bench.memory",
     "step_click": "bench.step_click",
     "lab_play": "bench.lab_play",
+    "protocol": "bench.protocol_load",  # virtual students, 1 and 2 replicas (~12 min; make load)
 }
 
 
