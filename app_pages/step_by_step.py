@@ -20,6 +20,7 @@ from engine.losses import LOSSES
 from lessons.step_by_step import StepPage, act, export, model, stepper
 from lessons.step_by_step.inspector import weight_chain
 from lessons.step_by_step.phases import BACKWARD, LOSS, UPDATE
+from viz import labels
 from viz.network_graph import network_figure, phase_view, selected_weight
 from viz.step_by_step import captions
 from viz.step_by_step.equations import chain_rule_equations, phase_equations
@@ -34,6 +35,7 @@ RESTORES = "_step_restores"
 URL_NOTES = "_step_url_notes"
 PLAYER = "step_player"  # the browser player (graph, motion, narration, quiz, keys)
 GRAPH_HEIGHT = 440
+WEIGHT_KEYS = ("step_w_layer", "step_w_to", "step_w_from")  # the inspected weight's pickers
 
 
 def _on_preset_change() -> None:
@@ -60,20 +62,23 @@ def _custom_config() -> stepper.CustomConfig:
             f"Units, hidden {index + 1}", 1, limits.MAX_UNITS, 3, key=f"step_units{index + 1}",
             **bound,
         ))  # fmt: skip
-        activations.append(col.selectbox(
-            f"Activation, hidden {index + 1}", HIDDEN_ACTIVATIONS, index=1,
-            key=f"step_act{index + 1}", **bound,
+        activations.append(common.named_selectbox(
+            col, f"Activation, hidden {index + 1}", HIDDEN_ACTIVATIONS, labels.activation_label,
+            f"step_act{index + 1}", index=1,
         ))  # fmt: skip
+    common.drop_query_params(
+        model.HIDDEN_ACTIVATION_PARAMS[int(n_hidden) :]
+    )  # hidden layers not drawn
     cols = st.columns(3)
-    activations.append(
-        cols[0].selectbox("Output activation", OUTPUT_ACTIVATIONS, key="step_act_out", **bound)
-    )
-    loss = cols[1].selectbox(
-        "Loss", tuple(LOSSES), key="step_loss", **bound,
-        help="; ".join(f"{name}: {loss.label}" for name, loss in LOSSES.items()),
+    activations.append(common.named_selectbox(
+        cols[0], "Output activation", OUTPUT_ACTIVATIONS, labels.activation_label, "step_act_out"
+    ))  # fmt: skip
+    loss = common.named_selectbox(
+        cols[1], "Loss", tuple(LOSSES), labels.loss_label, "step_loss",
+        help="The loss this step minimises; the Loss phase shows its formula.",
     )  # fmt: skip
-    init = cols[2].selectbox(
-        "Initialisation", tuple(INITIALISERS), key="step_init", **bound,
+    init = common.named_selectbox(
+        cols[2], "Initialisation", tuple(INITIALISERS), labels.INIT_LABELS.get, "step_init",
         help="; ".join(INITIALISERS.values()),
     )  # fmt: skip
     return stepper.CustomConfig(
@@ -180,8 +185,7 @@ def _controls(state: StepPage) -> None:
 
 def _current_weight(layer_sizes) -> tuple[int, int, int]:
     """The weight the inspector and the update equations show, clamped to this network."""
-    keys = ("step_w_layer", "step_w_to", "step_w_from")
-    return model.clamp_weight(*map(st.session_state.get, keys), layer_sizes)
+    return model.clamp_weight(*map(st.session_state.get, WEIGHT_KEYS), layer_sizes)
 
 
 def _sync_click(event, layer_sizes) -> None:
@@ -223,8 +227,7 @@ def _equation_panel(trace, phase, sample, weight):
 def _inspector(trace, net, weight):
     st.caption(captions.INSPECTOR_HELP)
     layer_sizes = net.layer_sizes
-    pickers = dict(zip(("step_w_layer", "step_w_to", "step_w_from"), weight, strict=True))
-    st.session_state.update(pickers)  # clamped to this network
+    st.session_state.update(dict(zip(WEIGHT_KEYS, weight, strict=True)))  # clamped to the network
     cols = st.columns(3)
     layer = cols[0].selectbox(
         "Weight layer", range(len(layer_sizes) - 1), key="step_w_layer",
@@ -314,7 +317,7 @@ def _graph(trace, state: StepPage, scenario, weight) -> tuple[int, int, int]:
     alt = captions.graph_alt(
         layer_sizes, state.phase, scenario.description, state.row, state.n_rows
     )
-    with st.expander(step_player.STILL_FIGURE_TITLE):
+    with st.expander(step_player.STILL_FIGURE_TITLE, expanded=not step_player.animates(trace)):
         event = common.chart(
             fig, alt, key="step_graph", on_select="rerun", selection_mode="points",
             config={"displaylogo": False},
@@ -347,14 +350,13 @@ def main() -> None:
     if preset == stepper.CUSTOM:
         with st.expander("Build the network: layers, units, activations, loss", expanded=True):
             custom = _custom_config()
+    else:
+        common.drop_query_params(model.NAMED_PARAMS)
     signature, scenario = _scenario(preset, int(seed), custom)
     # The player (graph first), then the equation stepper, its equations and the still figure.
     player_area, controls_col, side_col, graph_col = (st.container() for _ in range(4))
     with st.expander("Inputs, targets, weights and biases (editable tables)", expanded=False):
-        st.caption(
-            "Type a number in any cell. The step restarts from the values here; an empty or"
-            " non-numeric cell is reported and the last valid values are kept."
-        )
+        st.caption(captions.TABLES_HELP)
         tables = _tables_editor(scenario, signature)
     batch, row = _batch_controls(top[3], scenario.X.shape[0])
     state = _page_state(signature, scenario, tables, lr, batch, row)

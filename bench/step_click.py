@@ -3,7 +3,8 @@ Streamlit button measured in the same run and the same Chromium.
 
 - Click to phase: from the click on the player's Next until the new phase is on the page and
   two animation frames are painted (timed inside the page with performance.now()); the bare
-  button's figure is its full round trip (script running -> notRunning, then two frames).
+  button's figure is its full round trip (until the click count it prints has changed on the
+  page, then two frames).
   With motion on, also the time from the click until the motion has started.
 - Server CPU per click: user + system CPU time of the server process (psutil) over the clicks,
   divided by the number of clicks; the bare app is a one-button Streamlit script on its own
@@ -28,43 +29,41 @@ BARE_APP = """import streamlit as st
 st.session_state.setdefault("clicks", 0)
 if st.button("Click", key="bare"):
     st.session_state.clicks += 1
-st.write("clicks", st.session_state.clicks)
+st.markdown(f"clicks: {st.session_state.clicks}")
 """
 
-# One click on a Streamlit button, timed in the page: ms until the rerun it caused has finished
-# and two frames are painted. A fast rerun can go running -> notRunning before the observer
-# runs, so the records' old values are read, not only the current state.
-CLICK_TO_RENDER_JS = """
+# One click on the bare app's button, timed in the page: ms until the count it shows has changed
+# (the rerun came back and React drew it) and two frames are painted.
+BARE_CLICK_JS = """
 (selector) => new Promise((resolve, reject) => {
-  const app = document.querySelector('[data-testid="stApp"]');
+  const count = () => {
+    const p = [...document.querySelectorAll('[data-testid="stMarkdownContainer"] p')]
+      .find(e => e.textContent.startsWith('clicks: '));
+    return p ? p.textContent : null;
+  };
   const button = document.querySelector(selector);
-  if (!app || !button) { reject(new Error('no app or no button ' + selector)); return; }
-  let sawRunning = false;
+  const before = count();
+  if (!button || before === null) { reject(new Error('no button or no count')); return; }
   const start = performance.now();
   const timer = setTimeout(() => { observer.disconnect(); reject(new Error('timeout')); }, 30000);
-  const observer = new MutationObserver((records) => {
-    for (const record of records) {
-      if (record.oldValue === 'running') sawRunning = true;
-    }
-    const state = app.getAttribute('data-test-script-state');
-    if (state === 'running') { sawRunning = true; return; }
-    if (sawRunning && state === 'notRunning') {
+  const observer = new MutationObserver(() => {
+    if (count() !== null && count() !== before) {
       observer.disconnect();
       clearTimeout(timer);
       requestAnimationFrame(() => requestAnimationFrame(() => resolve(performance.now() - start)));
     }
   });
-  observer.observe(app, {attributes: true, attributeFilter: ['data-test-script-state'],
-                         attributeOldValue: true});
+  observer.observe(document.body, {subtree: true, childList: true, characterData: true});
   button.click();
 })
 """
 
-# The player lives in a shadow root (components v2 isolate their styles): find it first.
+# The player lives in a shadow root (components v2 isolate their styles): wait until its script
+# has set it up (data-ready), or a click would find no handler yet.
 PLAYER_JS = """
 () => {
   for (const element of document.querySelectorAll('*')) {
-    const found = element.shadowRoot && element.shadowRoot.querySelector('.player');
+    const found = element.shadowRoot && element.shadowRoot.querySelector('.player[data-ready]');
     if (found) return true;
   }
   return false;
@@ -159,10 +158,11 @@ def bare_clicks(browser, server: StreamlitServer, clicks: int) -> dict:
     wait_idle(page)
     selector = ".st-key-bare button"
     page.wait_for_selector(selector)
+    page.get_by_text("clicks: 0").wait_for()
     for _ in range(2):  # warm-up
-        page.evaluate(CLICK_TO_RENDER_JS, selector)
+        page.evaluate(BARE_CLICK_JS, selector)
     cpu_before = _cpu_seconds(server.process.pid)
-    times = [page.evaluate(CLICK_TO_RENDER_JS, selector) for _ in range(clicks)]
+    times = [page.evaluate(BARE_CLICK_JS, selector) for _ in range(clicks)]
     cpu = (_cpu_seconds(server.process.pid) - cpu_before) / clicks
     context.close()
     return {"ms": median(times), "min_ms": min(times), "max_ms": max(times), "cpu_ms": cpu * 1e3}

@@ -18,7 +18,7 @@ from lessons.step_by_step import model
 from lessons.step_by_step.narration import step_narration
 from lessons.step_by_step.quiz import step_questions
 from lessons.step_by_step.stepper import diverged_message
-from viz.step_by_step.player import player_data
+from viz.step_by_step.player import ANIMATED_EDGE_LIMIT, player_data
 
 _HERE = Path(__file__).parent
 # Page texts around the player: the server-side phase buttons now step only the equations.
@@ -103,6 +103,14 @@ def triggered(key: str, name: str):
     """The value of trigger `name` ('action' or 'weight') of the player `key` in this run."""
     result = st.session_state.get(key)
     return None if result is None else getattr(result, name, None)
+
+
+def animates(trace) -> bool:
+    """Whether the player animates this step; when it does not (a network past
+    ANIMATED_EDGE_LIMIT weights, or a diverged step) the page opens the still figure, whose
+    zoom and pan help most there."""
+    n_weights = sum(layer.W.size for layer in trace.layers)
+    return n_weights <= ANIMATED_EDGE_LIMIT and diverged_message(trace) is None
 
 
 def page_action(key: str):
