@@ -7,13 +7,14 @@ import numpy as np
 import plotly.graph_objects as go
 
 from lessons.initialisation import START_LABELS, SymmetryRun
+from viz.style import NORMAL_FONT_SIZE, SERIES_COLORS, SERIES_SYMBOLS, base_layout
 
-UNIT_COLORS = ("#0072B2", "#E69F00", "#009E73")  # one per hidden unit
 INPUT_DASHES = ("solid", "dot")  # one per input: colour is never the only difference
-UNIT_SYMBOLS = ("circle", "square", "diamond")
 
 
-def symmetry_figure(run: SymmetryRun, height: int = 380, font_size: int = 14) -> go.Figure:
+def symmetry_figure(
+    run: SymmetryRun, height: int = 380, font_size: int = NORMAL_FONT_SIZE
+) -> go.Figure:
     """Each hidden weight w^(1)_jk against the update number: one line per (unit j, input k).
 
     From an equal start the lines lie on top of each other for ever; from a random start they
@@ -33,12 +34,12 @@ def symmetry_figure(run: SymmetryRun, height: int = 380, font_size: int = 14) ->
                     "mode": "lines+markers",
                     "name": name,
                     "line": {
-                        "color": UNIT_COLORS[j % len(UNIT_COLORS)],
+                        "color": SERIES_COLORS[j % len(SERIES_COLORS)],
                         "dash": INPUT_DASHES[k % len(INPUT_DASHES)],
                         "width": 2 + (n_units - j),  # equal lines stay visible under each other
                     },
                     "marker": {
-                        "symbol": UNIT_SYMBOLS[j % len(UNIT_SYMBOLS)],
+                        "symbol": SERIES_SYMBOLS[j % len(SERIES_SYMBOLS)],
                         "size": 7,
                         "maxdisplayed": 12,
                     },
@@ -47,17 +48,14 @@ def symmetry_figure(run: SymmetryRun, height: int = 380, font_size: int = 14) ->
             )
     return go.Figure(
         data=traces,
-        layout={
-            "title": {
-                "text": f"Hidden weights while training XOR: {START_LABELS[run.start].lower()}",
-                "font": {"size": font_size + 3},
-            },
-            "height": height,
-            "font": {"size": font_size},
-            "margin": {"l": 60, "r": 20, "t": 60, "b": 50},
-            "legend": {"font": {"size": max(font_size - 3, 9)}},
-            "xaxis": {"title": {"text": "update"}},
-            "yaxis": {"title": {"text": "weight value"}},
-            "uirevision": "initialisation",
-        },
+        layout=base_layout(
+            f"Hidden weights while training XOR: {START_LABELS[run.start].lower()}",
+            height,
+            font_size,
+            margin={"l": 60, "r": 20, "t": 60, "b": 50},
+            legend={"font": {"size": max(font_size - 3, 9)}},
+            xaxis={"title": {"text": "update"}},
+            yaxis={"title": {"text": "weight value"}},
+            uirevision="initialisation",
+        ),
     )

@@ -4,7 +4,7 @@ import pytest
 
 from lessons.practice import EXERCISE_KINDS, generate_exercise
 from viz.format import format_number
-from viz.practice import question_markdown, solution_steps, target_symbol, weight_symbol
+from viz.practice import question_markdown, solution_steps, target_symbol
 
 
 @pytest.mark.parametrize("kind", EXERCISE_KINDS)
@@ -13,6 +13,5 @@ def test_practice_solution_ends_with_the_answer(kind):
     steps = solution_steps(exercise)
     assert steps[-1][1].endswith(f"= {format_number(exercise.answer)}")
     question = question_markdown(exercise)
-    asked = weight_symbol(exercise) if kind == "updated_weight" else target_symbol(exercise)
-    assert asked in question
+    assert target_symbol(exercise) in question
     assert format_number(exercise.trace.learning_rate) in question
