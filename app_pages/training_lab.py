@@ -18,7 +18,12 @@ from app_pages.common import (
     error_boundary,
     presenter_mode,
 )
-from app_pages.training_lab_setup import sanitise_choice, setup_panel
+from app_pages.training_lab_setup import (
+    experiment_guide,
+    experiments_panel,
+    sanitise_choice,
+    setup_panel,
+)
 from engine.errors import UserInputError
 from lessons.training_lab import (
     LabRun,
@@ -293,11 +298,13 @@ with error_boundary("the training lab"):
         # The speed widget's state is dropped when the visitor leaves the page, so this is a
         # fresh arrival: a run left playing elsewhere stays paused until Play is pressed.
         st.session_state[PLAYING] = False
+    experiments_panel()
     settings, uploaded, key = setup_panel()
     lab_run = ensure_run(settings, uploaded, key)
     if lab_run is None:
         st.info("Choose a valid set-up above to start.")
     else:
+        experiment_guide(lab_run.settings, lab_run.trainer.finished)
         controls(lab_run)
         playing_now = st.session_state.get(PLAYING, False)
         # Outside the fragments: moving it redraws every view (a full rerun).

@@ -19,12 +19,15 @@ from engine.optimizers import OPTIMIZERS
 from lessons.training_lab import (
     UPLOADED,
     LabSettings,
+    build_run,
     csv_columns,
     dataset_from_upload,
     loss_choices,
     make_lab_dataset,
     output_choices,
 )
+from lessons.training_lab_experiments import BY_KEY, EXPERIMENTS, is_loaded
+from lessons.training_lab_play import SPEEDS
 from viz.labels import DATASET_LABELS, FEATURE_LABELS, LOSS_LABELS, OPTIMIZER_LABELS
 
 FEATURES_KEY = "lab_features"
@@ -244,6 +247,65 @@ def _training_widgets() -> dict:
         "optimizer": optimizer,
         "l2": float(l2),
     }
+
+
+def widget_values(settings: LabSettings) -> dict:
+    """The set-up widgets' values that describe `settings` (keys as in st.session_state)."""
+    values = {
+        "lab_dataset": DATASET_LABELS[settings.dataset],
+        "lab_samples": settings.n_samples,
+        "lab_noise": settings.noise,
+        "lab_test": settings.test_fraction,
+        "lab_seed": settings.seed,
+        FEATURES_KEY: [FEATURE_LABELS[name] for name in settings.features],
+        "lab_layers": len(settings.hidden_units),
+        "lab_init": settings.init,
+        "lab_lr": settings.learning_rate,
+        "lab_batch": settings.batch_size,
+        "lab_epochs": settings.epochs,
+        "lab_optimizer": OPTIMIZER_LABELS[settings.optimizer],
+        "lab_l2": settings.l2,
+    }
+    layers = zip(settings.hidden_units, settings.hidden_activations, strict=True)
+    for layer, (units, activation) in enumerate(layers, start=1):
+        values[f"lab_units_{layer}"] = units
+        values[f"lab_act_{layer}"] = activation
+    return values
+
+
+def _load_experiment(key: str) -> None:
+    experiment = BY_KEY[key]
+    for name in ("lab_output", "lab_loss"):  # the task's defaults, as in the experiment
+        st.session_state.pop(name, None)
+    st.session_state.update(widget_values(experiment.settings))
+    # A speed at which the whole run plays in about 15 s or less.
+    total = build_run(experiment.settings).trainer.total_updates
+    st.session_state["lab_speed"] = next((s for s in SPEEDS if total / s <= 15), SPEEDS[-1])
+
+
+def experiments_panel() -> None:
+    """Pick a guided experiment and load its settings into the widgets above."""
+    with st.expander("Guided experiments: a question, one click, an answer"):
+        titles = {experiment.title: experiment.key for experiment in EXPERIMENTS}
+        left, right = st.columns([3, 1], vertical_alignment="bottom")
+        title = left.selectbox("Experiment", list(titles), key="lab_experiment")
+        right.button(
+            "Load", key="lab_experiment_load", on_click=_load_experiment, args=(titles[title],),
+            width="stretch", help="Sets every value above to the experiment's; then press Play.",
+        )  # fmt: skip
+
+
+def experiment_guide(settings: LabSettings, finished: bool) -> None:
+    """The loaded experiment's question and what to watch; its explanation once finished."""
+    experiment = next((e for e in EXPERIMENTS if is_loaded(e, settings)), None)
+    if experiment is None:
+        return
+    st.info(
+        f"**Experiment: {experiment.title}.** {experiment.question} Press Play and watch:"
+        f" {experiment.watch} Then compare with {experiment.contrast_label}."
+    )
+    if finished:
+        st.success(f"**What happened and why.** {experiment.explanation}")
 
 
 def setup_panel():

@@ -21,6 +21,7 @@ from lessons.training_lab import (
     plane_grid,
     snapshot_at,
 )
+from lessons.training_lab_experiments import BY_KEY, EXPERIMENTS, is_loaded
 from tests.apptest_helpers import elements_in_order
 from viz import training_lab as charts
 from viz.format import format_number
@@ -466,3 +467,29 @@ def test_a_shared_link_with_features_reproduces_them():
     at = _lab_from_link({"lab_dataset": "Circles", "lab_features": ["x1²", "x2²"]})
     assert not at.exception
     assert _run(at).settings.features == ("x1^2", "x2^2")
+
+
+@pytest.mark.parametrize("key", [e.key for e in EXPERIMENTS])
+def test_loading_an_experiment_sets_every_widget_to_its_settings(lab, key):
+    experiment = BY_KEY[key]
+    lab.selectbox(key="lab_experiment").set_value(experiment.title).run()
+    lab.button(key="lab_experiment_load").click().run()
+    assert not lab.exception and not _errors(lab)
+    assert is_loaded(experiment, _run(lab).settings)
+    assert any(experiment.question in i.value for i in lab.info)
+    assert not any(experiment.explanation in s.value for s in lab.success)  # not before the run
+
+
+def test_an_experiment_reveals_its_explanation_after_the_run(lab):
+    experiment = BY_KEY["circle_squares"]
+    lab.selectbox(key="lab_experiment").set_value(experiment.title).run()
+    lab.button(key="lab_experiment_load").click().run()
+    lab.button(key="lab_play").click().run()
+    for _ in range(30):
+        if not lab.session_state["lab_playing"]:
+            break
+        lab.run()
+    run = _run(lab)
+    assert run.trainer.finished and run.trainer.updates == run.trainer.total_updates
+    assert any(experiment.explanation in s.value for s in lab.success)
+    assert float(run.history.train_accuracy[-1]) == 1.0  # the claim, on the page's own run
