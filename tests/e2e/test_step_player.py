@@ -243,3 +243,30 @@ def test_n_and_u_ask_the_server_for_the_next_training_step_and_undo(browser, app
     assert page.get_attribute(PLAYER, "data-ready") == token
     assert_no_exception(page)
     page.context.close()
+
+
+def test_a_diverged_step_explains_instead_of_animating(browser, app_url):
+    scenario = stepper.build_scenario("housing")
+    net = scenario.network
+    base = (scenario.X, scenario.Y, list(net.weights), list(net.biases))
+    biases = [b.copy() for b in net.biases]
+    biases[-1][0] = 1e5  # a prediction of 1e5: the update at learning rate 100 leaves the caps
+    data = stepper.encode_tables((scenario.X, scenario.Y, list(net.weights), biases), base)
+    page = _open(browser, app_url, f"?step_preset=House%20price&step_lr=100&step_data={data}")
+    note = page.inner_text(f"{PLAYER} .note")
+    assert "This step diverged" in note
+    assert page.get_attribute(PLAYER, "data-motion") == "off"
+    page.evaluate(COUNT_DOTS_JS)
+    page.keyboard.press("ArrowRight")
+    _wait_phase(page, 1)
+    assert page.evaluate("() => window.__dots") == 0
+    page.context.close()
+
+
+def test_space_on_a_focused_player_button_presses_only_that_button(browser, app_url):
+    page = _open(browser, app_url)
+    page.focus(f"{PLAYER} button.next")
+    page.keyboard.press(" ")  # the button's own click: one phase on, no auto-play
+    _wait_phase(page, 1)
+    assert page.get_attribute(PLAYER, "data-playing") is None
+    page.context.close()

@@ -566,6 +566,11 @@ export default function ({ data, key, parentElement, setTriggerValue }) {
   function onKey(event) {
     if (event.ctrlKey || event.metaKey || event.altKey || typingInto(event)) return;
     const keyName = event.key;
+    // Space on a focused button presses that button: never also toggle play.
+    const onButton = (event.composedPath ? event.composedPath() : [event.target]).some(
+      (node) => node instanceof Element && node.matches("button, [role='button'], summary")
+    );
+    if ((keyName === " " || keyName === "Spacebar") && onButton) return;
     if (keyName === "ArrowRight") next();
     else if (keyName === "ArrowLeft") previous();
     else if (keyName === " " || keyName === "Spacebar") toggle();
