@@ -36,6 +36,7 @@ class TrainConfig:
     epochs: int = 100
     optimizer: str = "sgd"  # one of OPTIMIZERS
     l2: float = 0.0  # penalty (l2 / 2) * sum of squared weights (biases are not penalised)
+    l1: float = 0.0  # penalty l1 * sum of |weights|; its gradient l1 * sign(W) pulls toward 0
     seed: int = 0  # shuffles the mini-batches
 
     def validated(self) -> "TrainConfig":
@@ -47,6 +48,7 @@ class TrainConfig:
             epochs=check_int(self.epochs, "Epochs", 1, limits.MAX_EPOCHS),
             optimizer=check_choice(self.optimizer, "optimizer", tuple(OPTIMIZERS)),
             l2=check_in_range(self.l2, "L2 penalty", 0.0, limits.MAX_L2),
+            l1=check_in_range(self.l1, "L1 penalty", 0.0, limits.MAX_L2),
             seed=check_int(self.seed, "Seed", 0, limits.MAX_SEED),
         )
 
@@ -251,7 +253,10 @@ class Trainer:
                 gradients = backprop(
                     net.weights, net.biases, self._activations, self._loss_function, X, Y
                 )
-            dW = [g + self.config.l2 * W for g, W in zip(gradients.dW, net.weights, strict=True)]
+            dW = [
+                g + self.config.l2 * W + self.config.l1 * np.sign(W)
+                for g, W in zip(gradients.dW, net.weights, strict=True)
+            ]
             if net.train_biases:
                 params = self.optimizer.step(net.weights + net.biases, dW + gradients.db)
                 new_weights, new_biases = params[: len(dW)], params[len(dW) :]

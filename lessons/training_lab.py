@@ -68,6 +68,7 @@ class LabSettings:
     epochs: int = 100
     optimizer: str = "sgd"
     l2: float = 0.0
+    l1: float = 0.0
     features: tuple[str, ...] = PLAIN  # inputs of the network, from engine.features.FEATURES
 
 
@@ -193,6 +194,7 @@ def build_run(settings: LabSettings, uploaded: Dataset | None = None) -> LabRun:
         epochs=settings.epochs,
         optimizer=settings.optimizer,
         l2=settings.l2,
+        l1=settings.l1,
         seed=settings.seed,
     )
     trainer = Trainer(

@@ -395,3 +395,16 @@ def test_the_plane_grid_feeds_the_network_the_same_features_as_training():
     np.testing.assert_allclose(grid.X[:, 3], np.sin(grid.X[:, 1]))
     outputs = output_grid(run.net, grid)
     np.testing.assert_allclose(outputs[0].ravel(), run.net.forward(grid.X)[:, 0])
+
+
+# --- regularisation ----------------------------------------------------------------------------
+
+
+def test_l1_moves_each_weight_by_learning_rate_times_l1_times_its_sign():
+    plain = build_run(LabSettings(learning_rate=0.1))
+    penalised = build_run(LabSettings(learning_rate=0.1, l1=0.01))
+    start = [W.copy() for W in plain.net.weights]
+    plain.trainer.step(1)
+    penalised.trainer.step(1)
+    for W0, W_plain, W_l1 in zip(start, plain.net.weights, penalised.net.weights, strict=True):
+        np.testing.assert_allclose(W_l1 - W_plain, -0.1 * 0.01 * np.sign(W0), atol=1e-15)
