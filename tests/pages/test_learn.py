@@ -10,7 +10,9 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from engine import Network
-from lessons.activations import evaluate
+from lessons.activations import compare_activations, evaluate
+from lessons.flashcards import load_flashcards
+from lessons.initialisation import saturation
 from lessons.learning_rate import (
     DEFAULT_LEARNING_RATES,
     compare_learning_rates,
@@ -29,6 +31,7 @@ LEARN_PAGES = [
     "app_pages/learning_rate.py",
     "app_pages/worked_example.py",
     "app_pages/practice.py",
+    "app_pages/glossary.py",
 ]
 
 
@@ -59,12 +62,21 @@ def test_page_loads_without_exception_or_error(page):
 def test_home_links_every_page_of_the_guided_path():
     at = open_page("app_pages/home.py")
     links = at.get("page_link")
-    assert len(links) == 7
     targets = {link.proto.page for link in links}
     # Page links resolve to the url paths app.py gives the pages.
     assert targets == {
-        "step", "lab", "activations", "chain-rule", "learning-rate", "worked-example", "practice"
+        "step", "lab", "activations", "chain-rule", "learning-rate", "worked-example", "practice",
+        "glossary",
     }  # fmt: skip
+
+
+def test_home_says_where_backpropagation_is_used_with_links():
+    at = open_page("app_pages/home.py")
+    assert any(h.value == "Where backpropagation is used" for h in at.header)
+    text = " ".join(m.value for m in at.markdown)
+    for application in ("Image recognition", "Speech", "Language", "Recommendations", "Forecast"):
+        assert application in text
+    assert len(at.get("page_link")) == 8 + 5  # the guided path and one link per use
 
 
 # --- Activation functions ------------------------------------------------------------------
@@ -92,6 +104,33 @@ def test_vanishing_gradient_chart_has_one_line_per_activation():
     assert names == ["Sigmoid", "Tanh", "ReLU"]
     assert all(array(trace["x"]).tolist() == [1, 2, 3, 4, 5] for trace in chart["data"])
     assert chart["layout"]["yaxis"]["type"] == "log"
+
+
+def test_vanishing_gradient_metrics_show_the_bound_with_the_current_weight():
+    # The old page taught "(1/4)^n" whatever the weights.
+    at = open_page("app_pages/activations.py")
+    at.slider(key="activations_chain_w").set_value(3.0).run()
+    at.slider(key="activations_layers").set_value(4).run()
+    chains = compare_activations(4, 1.0, 3.0)
+    sigmoid = next(m for m in at.metric if m.label.startswith("Sigmoid"))
+    assert sigmoid.value == format_number(abs(chains["sigmoid"].gradient[-1]))
+    assert sigmoid.delta == f"bound (0.25 · 3)^4 = {format_number(0.75**4)}"
+    text = " ".join(m.value for m in at.markdown)
+    assert "(max f′ · |w|)ⁿ" in text
+
+
+def test_initialisation_demo_shows_symmetry_and_its_breaking():
+    at = open_page("app_pages/activations.py")
+    assert any("identical weights" in w.value for w in at.warning)
+    weights = [array(trace["y"]) for trace in figures(at)[2]["data"]]
+    assert len(weights) == 6 and all(np.array_equal(w, weights[0]) for w in weights)
+    at.radio(key="activations_init_start").set_value("random").run()
+    assert not any("identical weights" in w.value for w in at.warning)
+    weights = [array(trace["y"]) for trace in figures(at)[2]["data"]]
+    assert not np.array_equal(weights[0][-1:], weights[2][-1:])
+    at.select_slider(key="activations_init_scale").set_value(10.0).run()
+    saturated = next(m for m in at.metric if m.label.startswith("Saturated"))
+    assert saturated.value == f"{saturation(10.0).saturated_fraction:.0%}"
 
 
 # --- Chain rule ----------------------------------------------------------------------------
@@ -205,8 +244,8 @@ def test_worked_example_shows_the_engines_numbers_and_recomputes():
     scenario = textbook_222()
     trace = scenario.network.compute_trace(scenario.X, scenario.Y, scenario.learning_rate)
     latex = " ".join(block.value for block in at.latex)
-    assert format_number(trace.loss) in latex
-    assert format_number(trace.layers[1].W_new[0, 0]) in latex  # w5 after the update
+    assert format_number(trace.loss, 10) in latex
+    assert format_number(trace.layers[1].W_new[0, 0], 9) in latex  # w5 after the update
     assert format_number(trace.layers[0].delta[0, 0]) in latex  # delta of h1
     at.number_input(key="worked_example_w5").set_value(0.9).run()
     at.number_input(key="worked_example_eta").set_value(0.25).run()
@@ -215,9 +254,43 @@ def test_worked_example_shows_the_engines_numbers_and_recomputes():
     changed = Network.from_parameters(weights, scenario.network.biases, ["sigmoid"] * 2)
     new_trace = changed.compute_trace(scenario.X, scenario.Y, 0.25)
     latex = " ".join(block.value for block in at.latex)
-    assert format_number(new_trace.loss) in latex
-    assert format_number(new_trace.layers[1].W_new[0, 0]) in latex
-    assert at.metric[0].value == format_number(new_trace.loss)
+    assert format_number(new_trace.loss, 10) in latex
+    assert format_number(new_trace.layers[1].W_new[0, 0], 9) in latex
+    assert at.metric[0].value == format_number(new_trace.loss, 10)
+
+
+def metrics(at: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def test_worked_example_is_exact_with_frozen_biases_and_names_both_orders():
+    at = open_page("app_pages/worked_example.py")
+    shown = metrics(at)
+    assert shown["E_total after: all at once"] == "0.2910277737"
+    assert shown["E_total after: published order"] == "0.2910279239"
+    assert any("stay fixed" in i.value for i in at.info)
+    text = " ".join(m.value for m in at.markdown)
+    assert "0.2910277737" in text and "0.2910279239" in text
+    latex = " ".join(block.value for block in at.latex)
+    assert "b_{1,h_{1},\\,\\text{new}}" not in latex  # no bias update while frozen
+    at.radio(key="worked_example_order").set_value("sequential").run()
+    assert any(h.value.startswith("The published code's order") for h in at.subheader)
+    at.toggle(key="worked_example_train_biases").set_value(True).run()
+    assert metrics(at)["E_total after: all at once"] != "0.2910277737"
+    assert not at.exception
+
+
+def test_train_ten_thousand_more_steps_reproduces_the_published_outputs():
+    at = open_page("app_pages/worked_example.py")
+    at.button(key="worked_example_train").click().run()
+    shown = metrics(at)
+    assert shown["E_total after 10,000 steps"] == "3.51019e-05"
+    assert "0.015913620" in shown["out o₁"] or shown["out o₁"].startswith("0.01591362")
+    assert list(shown.values()).count("0.984064274") == 1
+    at.button(key="worked_example_train").click().run()
+    assert "E_total after 20,000 steps" in metrics(at)
+    at.number_input(key="worked_example_w5").set_value(0.9).run()  # new numbers: start again
+    assert not any("steps" in label for label in metrics(at))
 
 
 # --- Practice ------------------------------------------------------------------------------
@@ -286,6 +359,17 @@ def test_flashcards_flip_and_move():
     assert at.toggle(key="practice_show_back").value is False
 
 
+def test_every_flashcard_links_to_its_page():
+    at = open_page("app_pages/practice.py")
+    at.toggle(key="practice_show_back").set_value(True).run()
+    for card in load_flashcards():
+        link = at.get("page_link")[-1]
+        assert link.proto.page == card.page if card.page != "home" else link.proto.page == ""
+        at.button(key="practice_card_next").click().run()
+        at.toggle(key="practice_show_back").set_value(True).run()
+    assert not at.exception
+
+
 # --- shared links ----------------------------------------------------------------------------
 
 
@@ -334,11 +418,12 @@ def test_tampered_links_fall_back_to_defaults_without_a_traceback(page, params):
 
 CHARTS_PER_PAGE = {
     "app_pages/home.py": 0,
-    "app_pages/activations.py": 2,
+    "app_pages/activations.py": 3,
     "app_pages/chain_rule.py": 1,
     "app_pages/learning_rate.py": 2,
     "app_pages/worked_example.py": 0,
     "app_pages/practice.py": 0,
+    "app_pages/glossary.py": 0,
 }
 
 
