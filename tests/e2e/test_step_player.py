@@ -270,3 +270,21 @@ def test_space_on_a_focused_player_button_presses_only_that_button(browser, app_
     _wait_phase(page, 1)
     assert page.get_attribute(PLAYER, "data-playing") is None
     page.context.close()
+
+
+def test_auto_play_can_go_on_into_the_next_training_step_and_stop(browser, app_url):
+    page = _open(browser, app_url)
+    first = page.get_attribute(PLAYER, "data-ready")
+    page.click(f"{PLAYER} input.keep-going")
+    page.select_option(f"{PLAYER} select.speed", "2")
+    page.get_by_text("Step by step", exact=True).first.click()
+    page.keyboard.press(" ")
+    page.wait_for_selector(
+        f'{PLAYER}:not([data-ready="{first}"])', state="attached", timeout=60_000
+    )
+    page.get_by_text(re.compile(r"Training step 2")).first.wait_for()
+    page.wait_for_selector(f"{PLAYER}[data-playing]", state="attached")  # playing on
+    page.keyboard.press(" ")
+    page.wait_for_selector(f"{PLAYER}:not([data-playing])", state="attached")
+    assert_no_exception(page)
+    page.context.close()

@@ -92,6 +92,7 @@ export default function ({ data, key, parentElement, setTriggerValue }) {
   const speed = parentElement.querySelector("select.speed");
   const motionBox = parentElement.querySelector("input.motion");
   const quizBox = parentElement.querySelector("input.quiz-mode");
+  const keepGoingBox = parentElement.querySelector("input.keep-going");
   const help = parentElement.querySelector(".help");
   const reduced = window.matchMedia("(prefers-reduced-motion: reduce)");
 
@@ -105,12 +106,17 @@ export default function ({ data, key, parentElement, setTriggerValue }) {
     motion: memory.motion !== undefined ? memory.motion : true,
     quiz: memory.quiz !== undefined ? memory.quiz : data.quiz,
     speed: memory.speed || 1,
+    keepGoing: Boolean(memory.keepGoing),
     waiting: false,
   };
+  // Auto-play asked the server for the next training step: play on once it has arrived (the
+  // next step of the same run, not a new scenario or an undo).
+  const resume = Boolean(memory.resume) && memory.token !== data.token && data.step === memory.step + 1;
   const remember = () =>
     SESSION.set(key, {
       token: data.token, phase: state.phase, answered: state.answered,
-      motion: state.motion, quiz: state.quiz, speed: state.speed,
+      motion: state.motion, quiz: state.quiz, speed: state.speed, keepGoing: state.keepGoing,
+      step: data.step, resume: false,
     });
 
   const phases = data.phases;
@@ -467,9 +473,15 @@ export default function ({ data, key, parentElement, setTriggerValue }) {
   // ---- auto-play ---------------------------------------------------------------------------
   function tick() {
     if (!state.playing) return;
+    if (state.phase === last && state.keepGoing && !data.diverged) {
+      stop();
+      ask("train");
+      SESSION.set(key, { ...SESSION.get(key), resume: true });
+      return;
+    }
     if (state.phase === last || state.pending) { stop(); return; }
     next();
-    if (state.phase === last || state.pending) { stop(); return; }
+    if (state.pending || (state.phase === last && !state.keepGoing)) { stop(); return; }
     state.timer = setTimeout(tick, (data.play_seconds * 1000) / state.speed);
   }
   function play() {
@@ -591,6 +603,8 @@ export default function ({ data, key, parentElement, setTriggerValue }) {
   motionBox.checked = state.motion && !reduced.matches;
   motionBox.disabled = !data.animated || reduced.matches;
   motionBox.onchange = () => { state.motion = motionBox.checked; remember(); root.dataset.motion = motionOn() ? "on" : "off"; };
+  keepGoingBox.checked = state.keepGoing;
+  keepGoingBox.onchange = () => { state.keepGoing = keepGoingBox.checked; remember(); };
   quizBox.checked = state.quiz;
   quizBox.onchange = () => { state.quiz = quizBox.checked; remember(); showScore(); };
   const onReduced = () => { motionBox.checked = state.motion && !reduced.matches; motionBox.disabled = !data.animated || reduced.matches; root.dataset.motion = motionOn() ? "on" : "off"; };
@@ -622,6 +636,7 @@ export default function ({ data, key, parentElement, setTriggerValue }) {
   });
   resize.observe(svg.parentElement);
   root.dataset.ready = data.token;
+  if (resume) play();
 
   return () => {
     stop();
