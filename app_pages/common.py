@@ -256,7 +256,7 @@ def chart(fig: Any, alt: str, **kwargs: Any) -> Any:
     screen reader reads with the chart. Returns what `st.plotly_chart` returns (a selection
     event when `on_select` is given).
     """
-    result = st.plotly_chart(presenter_figure(fig), **kwargs)
+    result = st.plotly_chart(presenter_figure(fig), alt=alt, **kwargs)
     st.caption(alt)
     return result
 
@@ -365,3 +365,43 @@ def symbols_expander(latex_blocks: Sequence[str], expanded: bool = False) -> Non
     with st.expander("Symbols on this page", icon=":material/functions:", expanded=expanded):
         st.markdown("\n".join(f"- ${symbol.latex}$: {symbol.meaning}" for symbol in symbols))
         st.page_link("app_pages/glossary.py", label="Every symbol and term: the glossary")
+
+
+def named_selectbox(
+    where: Any,
+    label: str,
+    names: Sequence[str],
+    labels: Callable[[str], str],
+    key: str,
+    index: int = 0,
+    **kwargs: Any,
+) -> str:
+    """A selectbox over internal names (e.g. "leaky_relu") that shows their labels ("Leaky
+    ReLU") while the URL keeps carrying the name as `?key=name`, as a selectbox of plain names
+    bound to the query parameters did (a bound selectbox would put the shown label in the URL
+    and break every link shared before): a link's name is taken when the widget appears, the
+    default is left out of the URL, and the choice is remembered while the widget is not drawn.
+    Call `drop_query_params` for such keys when their widget is not drawn.
+    """
+    remembered = f"_named_{key}"  # a widget's own value is dropped while it is not drawn
+    if key not in st.session_state:
+        for wanted in (st.query_params.get(key), st.session_state.get(remembered)):
+            if wanted in names:
+                st.session_state[key] = wanted
+                break
+    # With a value already in Session State, passing a non-zero index makes Streamlit warn.
+    start = 0 if key in st.session_state else index
+    value = where.selectbox(label, names, index=start, format_func=labels, key=key, **kwargs)
+    st.session_state[remembered] = value
+    if value == names[index]:
+        st.query_params.pop(key, None)
+    elif st.query_params.get(key) != value:
+        st.query_params[key] = value
+    return value
+
+
+def drop_query_params(keys: Iterable[str]) -> None:
+    """Remove the query parameters of widgets this run does not draw (a bound widget's
+    parameter leaves the URL when the widget does)."""
+    for key in keys:
+        st.query_params.pop(key, None)

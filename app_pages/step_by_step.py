@@ -66,9 +66,7 @@ def _custom_config() -> stepper.CustomConfig:
             col, f"Activation, hidden {index + 1}", HIDDEN_ACTIVATIONS, labels.activation_label,
             f"step_act{index + 1}", index=1,
         ))  # fmt: skip
-    common.drop_query_params(
-        model.HIDDEN_ACTIVATION_PARAMS[int(n_hidden) :]
-    )  # hidden layers not drawn
+    common.drop_query_params(model.HIDDEN_ACTIVATION_PARAMS[int(n_hidden) :])  # not drawn
     cols = st.columns(3)
     activations.append(common.named_selectbox(
         cols[0], "Output activation", OUTPUT_ACTIVATIONS, labels.activation_label, "step_act_out"

@@ -24,6 +24,7 @@ from plotly.colors import sample_colorscale
 from engine.trace import StepTrace
 from lessons.step_by_step.phases import BACKWARD, FORWARD, LOSS, UPDATE, Phase
 from viz.format import format_number
+from viz.labels import short_activation_label
 
 COLOR_SCALE = "RdBu"  # diverging and colour-blind safe; red = negative, blue = positive
 N_MAGNITUDE_BINS = 4  # width/colour buckets per sign
@@ -113,7 +114,7 @@ def _layer_names(n_layers: int, activations: Sequence[str] | None) -> list[str]:
         else:
             name = f"hidden {layer}"
         if activations is not None and layer > 0 and layer - 1 < len(activations):
-            name += f"<br>({activations[layer - 1]})"
+            name += f"<br>({short_activation_label(activations[layer - 1])})"
         names.append(name)
     return names
 

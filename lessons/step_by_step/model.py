@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from engine import limits
 from engine.errors import UserInputError
 from engine.network import Network
 from engine.trace import StepTrace
@@ -31,6 +32,10 @@ SCENARIO_TITLES = {
 }
 SCENARIO_BY_TITLE = {title: name for name, title in SCENARIO_TITLES.items()}
 SCENARIO_LEARNING_RATES = {"textbook": 0.5, "xor": 0.5, "housing": 0.1, stepper.CUSTOM: 0.5}
+# The custom network's pickers of engine names (activations of hidden layers 1.., output
+# activation, loss, initialiser): the URL carries the engine's name, e.g. ?step_act1=relu.
+HIDDEN_ACTIVATION_PARAMS = tuple(f"step_act{n}" for n in range(1, limits.MAX_HIDDEN_LAYERS + 1))
+NAMED_PARAMS = (*HIDDEN_ACTIVATION_PARAMS, "step_act_out", "step_loss", "step_init")
 
 
 @dataclass(frozen=True, eq=False)

@@ -374,3 +374,48 @@ def test_the_history_chart_has_a_text_alternative_with_the_losses():
     (first_step, first), (_, now) = _state(at).history[0], _state(at).history[-1]
     assert f"{format_number(first)} at step {first_step}" in captions[1]
     assert f"{format_number(now)} now after 1 step(s)" in captions[1]
+
+
+def _shown_text(at) -> str:
+    """Everything a visitor reads on the page: text elements, widget options, graph labels."""
+    parts = [e.value for kind in ("markdown", "caption", "info", "warning", "error", "latex")
+             for e in getattr(at, kind)]  # fmt: skip
+    parts += [str(option) for box in at.selectbox for option in box.options]
+    for chart in at.get("plotly_chart"):
+        figure = json.loads(chart.proto.spec)
+        parts += [note.get("text", "") for note in figure["layout"].get("annotations", [])]
+    return " ".join(parts)
+
+
+def test_a_custom_network_shows_labels_and_its_link_keeps_the_engine_names():
+    at = _open()
+    at.selectbox(key="step_preset").set_value("Custom").run()
+    at.selectbox(key="step_act1").set_value("leaky_relu").run()
+    at.selectbox(key="step_loss").set_value("binary_cross_entropy").run()
+    assert not at.exception and not at.error
+    assert "Leaky ReLU" in at.selectbox(key="step_act1").options
+    assert "Binary cross-entropy" in at.selectbox(key="step_loss").options
+    assert "Xavier/Glorot uniform" in at.selectbox(key="step_init").options
+    text = _shown_text(at)
+    assert "(Leaky ReLU)" in text  # the graph's layer name
+    for name in ("leaky_relu", "binary_cross_entropy", "squared_error", "xavier", "(tanh)"):
+        assert name not in text, name
+    assert at.query_params["step_act1"] == "leaky_relu"
+    assert at.query_params["step_loss"] == "binary_cross_entropy"
+    assert "step_act_out" not in at.query_params  # the default stays out of the link
+
+
+def test_links_shared_before_with_engine_names_still_open_the_same_network():
+    at = _open({"step_preset": "Custom", "step_act1": "relu", "step_act_out": "linear",
+                "step_loss": "mse", "step_init": "he"})  # fmt: skip
+    assert not at.exception and not at.warning
+    assert _page(at).activations == ("relu", "linear") and _page(at).loss == "mse"
+    assert at.selectbox(key="step_init").value == "he"
+    assert at.query_params["step_act1"] == "relu"
+
+
+def test_a_link_with_an_unknown_activation_is_ignored_with_a_note():
+    at = _open({"step_preset": "Custom", "step_act1": "bogus"})
+    assert not at.exception
+    assert any("step_act1" in w.value for w in at.warning)
+    assert _page(at).activations == ("tanh", "sigmoid")

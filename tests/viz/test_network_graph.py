@@ -1,7 +1,6 @@
 """Structure of the network graph figure and the click-to-weight mapping."""
 
 import json
-import time
 
 import numpy as np
 import pytest
@@ -128,15 +127,13 @@ def test_layout_keeps_zoom_and_hides_axes():
     assert not fig.layout.xaxis.visible
 
 
-def test_caps_stay_few_traces_and_fast():
+def test_caps_stay_few_traces():
+    # Few traces keep the figure fast at the caps (speed itself is measured by bench/, never
+    # asserted in a test: the machine is shared).
     net = _cap_network()
-    network_figure(net.weights, net.biases)  # warm-up
-    start = time.perf_counter()
     fig = network_figure(net.weights, net.biases, highlight_layer=3)
-    elapsed = time.perf_counter() - start
     assert len(fig.data) <= 2 * 2 * N_MAGNITUDE_BINS + 4
     assert len(_trace(fig, "edges").x) == sum(W.size for W in net.weights)
-    assert elapsed < 0.5  # generous: measured about 0.06 s on the development machine
 
 
 def test_nonfinite_values_do_not_break_the_figure():

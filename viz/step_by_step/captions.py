@@ -110,3 +110,8 @@ MATRIX_ORIENTATION = (
     " of this layer and one column per input k (w_jk is row j, column k); b and dL/db have one"
     " row per unit. For one example the equations write the same as column vectors, z = W a + b."
 )
+
+TABLES_HELP = (
+    "Type a number in any cell. The step restarts from the values here; an empty or"
+    " non-numeric cell is reported and the last valid values are kept."
+)

@@ -21,6 +21,7 @@ from lessons.notation import BIAS_UPDATE_RULE, UPDATE_RULE, new_value
 from lessons.step_by_step.inspector import WeightChain
 from lessons.step_by_step.phases import BACKWARD, FORWARD, LOSS, UPDATE, Phase
 from viz.format import format_number
+from viz.labels import activation_label
 
 MAX_TERMS = 8  # terms of a sum written out in full; longer sums are elided in the middle
 
@@ -256,7 +257,8 @@ def backward_equations(
         elif loss.required_output is not None:
             equations.append(
                 Equation(
-                    f"Output layer, {loss.required_output} with {loss.label.lower()}: the product"
+                    f"Output layer, {activation_label(loss.required_output).lower()} with"
+                    f" {loss.label.lower()}: the product"
                     r" dL/da * f'(z) simplifies to (y_hat - y)/N. The engine uses this form; it"
                     " stays exact even when an output saturates at 0 or 1.",
                     rf"\delta^{{({L})}}_j = \frac{{\partial L}}{{\partial a_j}}\,f'(z_j)"
