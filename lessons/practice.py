@@ -316,7 +316,9 @@ def _learning_rate_exercise(seed: int, rng: np.random.Generator) -> Exercise:
     outcomes = []
     for factor in factors:
         rate = factor / x**2
-        net = Network.from_parameters([[[w0]]], [[0.0]], ["linear"], "squared_error")
+        net = Network.from_parameters(
+            [[[w0]]], [[0.0]], ["linear"], "squared_error", train_biases=False
+        )
         trace = net.compute_trace(X, Y, rate)
         moved = Network.from_parameters([trace.layers[0].W_new], [[0.0]], ["linear"])
         new_weight = float(trace.layers[0].W_new[0, 0])

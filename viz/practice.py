@@ -6,18 +6,27 @@ w^(l)_jk is the weight from unit k of layer l-1 into unit j of layer l, counted 
 delta = dL/dz; the loss is L = 1/N sum_n 1/2 sum_j (y_hat_j - y_j)^2.
 """
 
+import re
+
 import numpy as np
 
+from engine.activations import get_activation
 from lessons.notation import new_value, weight
 from lessons.practice import Exercise
 from viz.format import format_number, format_signed
 
-ACTIVATION_DERIVATIVES = {
-    "sigmoid": ("\\sigma'(z) = \\sigma(z)\\,(1 - \\sigma(z)) = a\\,(1 - a)", "{a}\\,(1 - {a_s})"),
-    "tanh": ("\\tanh'(z) = 1 - \\tanh^2(z) = 1 - a^2", "1 - {a_s}^2"),
-    "relu": ("\\mathrm{ReLU}'(z) = 1 \\text{ if } z > 0, \\text{ else } 0", ""),
-    "linear": ("f'(z) = 1", ""),
-}
+_OUTPUT_SYMBOL = re.compile(r"(?<![A-Za-z\\])a(?![A-Za-z])")  # the letter a alone, as in a(1 - a)
+
+
+def derivative_rule(activation: str) -> str:
+    """f'(z) of `activation` as LaTeX, also written with its output a where the engine has
+    that form: sigma'(z) = sigma(z)(1 - sigma(z)) = a(1 - a)."""
+    function = get_activation(activation)
+    if function.dlatex_in_a is None:
+        return function.dlatex
+    return f"{function.dlatex} = {function.dlatex_in_a}"
+
+
 FUNCTION_LATEX = {
     "sigmoid": "\\sigma",
     "tanh": "\\tanh",
@@ -179,16 +188,16 @@ def _learning_rate_question(exercise: Exercise) -> str:
 def _fprime_equation(exercise: Exercise, layer: int, unit: int, sample: int = 0) -> str:
     record = exercise.trace.layers[layer]
     a, z = record.a[sample, unit], record.z[sample, unit]
-    _, pattern = ACTIVATION_DERIVATIVES[record.activation]
     symbol = f"f'(z^{{({layer + 1})}}_{{{unit + 1}}})"
+    in_a = get_activation(record.activation).dlatex_in_a
     if record.activation == "relu":
         side = ">" if z > 0 else "\\le"
         return f"{symbol} = \\mathrm{{ReLU}}'({_n(z)}) = {_n(record.fprime[sample, unit])}" + (
             f" \\quad (z {side} 0)"
         )
-    if record.activation == "linear":
-        return f"{symbol} = 1"
-    numbers = pattern.format(a=_n(a), a_s=_s(a))
+    if in_a is None:
+        return f"{symbol} = {_n(record.fprime[sample, unit])}"
+    numbers = _OUTPUT_SYMBOL.sub(lambda _: _s(a), in_a)
     return f"{symbol} = {numbers} = {_n(record.fprime[sample, unit])}"
 
 
@@ -297,7 +306,7 @@ def solution_steps(exercise: Exercise) -> list[tuple[str, str]]:
     t = exercise.trace
     hidden, output = t.layers
     j = exercise.unit
-    rule, _ = ACTIVATION_DERIVATIVES[hidden.activation]
+    rule = derivative_rule(hidden.activation)
     steps: list[tuple[str, str]] = []
     if kind == "forward_z" or (kind == "activation" and exercise.layer == 0):
         steps += _forward_steps(exercise, 0, outputs=exercise.layer == 1)

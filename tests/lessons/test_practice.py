@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from engine import Network, numerical_gradients
-from engine.activations import get_activation
+from engine.activations import ACTIVATIONS, get_activation
 from lessons.practice import (
     EXERCISE_KINDS,
     KIND_LABELS,
@@ -17,7 +17,7 @@ from lessons.practice import (
     score,
 )
 from viz.format import format_number
-from viz.practice import answer_text, solution_steps
+from viz.practice import answer_text, derivative_rule, solution_steps
 
 
 def test_same_seed_gives_same_exercise():
@@ -349,3 +349,13 @@ def test_record_outcome_does_not_modify_its_input_and_stays_bounded():
     for index in range(MAX_SCORED_EXERCISES + 20):
         outcomes = record_outcome(outcomes, str(index), check_answer("1", 1.0))
     assert len(outcomes) == MAX_SCORED_EXERCISES
+
+
+def test_learning_rate_question_keeps_the_bias_fixed_at_zero():
+    for outcome in generate_exercise(5, "learning_rate").rate_outcomes:
+        assert outcome.trace.layers[0].b_new[0] == 0.0
+
+
+def test_derivative_rules_come_from_the_engines_activations():
+    assert derivative_rule("sigmoid").endswith(ACTIVATIONS["sigmoid"].dlatex_in_a)
+    assert derivative_rule("relu") == ACTIVATIONS["relu"].dlatex
