@@ -43,3 +43,13 @@ def test_practice_solution_renders(page, app_url, shot_dir):
     assert_no_exception(page)
     page.get_by_text("The answer, to 4 significant figures").first.scroll_into_view_if_needed()
     page.screenshot(path=str(shot_dir / "practice_solution.png"))
+
+
+def test_activations_initialisation_section_renders(page, app_url, shot_dir):
+    page.goto(f"{app_url}/activations")
+    wait_for_app(page)
+    assert_no_exception(page)
+    heading = page.get_by_role("heading", name="Initialisation: why weights start small and random")
+    heading.first.scroll_into_view_if_needed()
+    assert page.get_by_text("still have identical weights").first.is_visible()
+    page.screenshot(path=str(shot_dir / "initialisation.png"))
