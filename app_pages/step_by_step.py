@@ -273,7 +273,9 @@ def _history(state: StepPage):
     if len(history) < 2:
         st.caption("The loss after each completed training step appears here.")
     alt = captions.history_alt(history, state.stepper.step)
-    common.chart(loss_history_figure(history, height=220), alt, key="step_history_chart")
+    common.chart(
+        loss_history_figure(history, **common.chart_size(220)), alt, key="step_history_chart"
+    )
 
 
 def _export(trace, state: StepPage, equations):
@@ -310,7 +312,7 @@ def _graph(trace, state: StepPage, scenario, weight) -> tuple[int, int, int]:
     weights, biases, options = phase_view(trace, state.phase, state.row if state.batch else 0)
     fig = network_figure(weights, biases, replace(
         options, input_names=scenario.input_names, output_names=scenario.output_names,
-        height=max(GRAPH_HEIGHT, 28 * max(layer_sizes) + 80), selected=weight,
+        **common.chart_size(max(GRAPH_HEIGHT, 28 * max(layer_sizes) + 80)), selected=weight,
     ))  # fmt: skip
     alt = captions.graph_alt(
         layer_sizes, state.phase, scenario.description, state.row, state.n_rows

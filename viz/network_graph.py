@@ -23,19 +23,20 @@ from plotly.colors import sample_colorscale
 
 from engine.trace import StepTrace
 from lessons.step_by_step.phases import BACKWARD, FORWARD, LOSS, UPDATE, Phase
+from viz import style
 from viz.format import format_number
 from viz.labels import short_activation_label
 
-COLOR_SCALE = "RdBu"  # diverging and colour-blind safe; red = negative, blue = positive
+COLOR_SCALE = style.DIVERGING_SCALE_NAME  # colour-blind safe; red = negative, blue = positive
 N_MAGNITUDE_BINS = 4  # width/colour buckets per sign
 MARKER_POSITION = 0.62  # where along an edge (0 = source, 1 = target) its marker sits
 UIREVISION = "network-graph"  # constant, so zoom and pan survive reruns
 DIMMED_OPACITY = 0.22
-NODE_FILL = "#f4f4f4"  # light fill with dark text: readable on light and dark backgrounds
-NODE_TEXT = "#111111"
-NODE_LINE = "#555555"
-HIGHLIGHT_LINE = "#e69f00"  # Okabe-Ito orange
-PENDING_COLOUR = "#9a9a9a"  # grey: a gradient the backward pass has not reached yet
+NODE_FILL = style.NODE_FILL  # light fill with dark text: readable on light and dark backgrounds
+NODE_TEXT = style.TEXT_COLOR
+NODE_LINE = style.OUTLINE_COLOR
+HIGHLIGHT_LINE = style.HIGHLIGHT_COLOR  # the layer being computed and the selected weight
+PENDING_COLOUR = style.DIMMED_COLOR  # a gradient the backward pass has not reached yet
 PENDING_NOTE = "not computed yet at this phase"
 COMPACT_NODE_SIZE = 26  # px; smaller nodes get their values printed beside them
 LABEL_EDGE_LIMIT = 24  # edges get a value label only when the network has at most this many
@@ -149,7 +150,7 @@ class GraphOptions:
     output_names: Sequence[str] | None = None
     activations: Sequence[str] | None = None  # one per layer after the input
     height: int = 420
-    font_size: int = 12
+    font_size: int = style.NORMAL_FONT_SIZE
 
 
 def graph_options(
@@ -545,8 +546,10 @@ def label_annotations(geometry: _Geometry, options: GraphOptions) -> list[dict]:
 def figure_layout(geometry: _Geometry, options: GraphOptions) -> dict:
     """Axes hidden, a fixed range around the layers, pan by default, zoom kept over reruns."""
     half = (max(geometry.layer_sizes) - 1) / 2.0
-    return dict(
-        height=options.height,
+    return style.base_layout(
+        None,
+        options.height,
+        options.font_size,
         margin={"l": 10, "r": 10, "t": 10, "b": 10},
         xaxis={
             "visible": False,
@@ -559,7 +562,6 @@ def figure_layout(geometry: _Geometry, options: GraphOptions) -> dict:
         dragmode="pan",
         uirevision=UIREVISION,
         annotations=label_annotations(geometry, options),
-        font={"size": options.font_size},
         plot_bgcolor="rgba(0,0,0,0)",
         paper_bgcolor="rgba(0,0,0,0)",
     )

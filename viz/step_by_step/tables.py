@@ -13,6 +13,7 @@ import plotly.graph_objects as go
 
 from engine.trace import StepTrace
 from lessons.step_by_step.phases import Phase
+from viz import style
 from viz.format import format_number
 
 
@@ -55,7 +56,9 @@ def progress_strip(phases: tuple[Phase, ...], current: int) -> str:
     return " → ".join(parts)
 
 
-def loss_history_figure(history: Sequence[tuple[int, float]], height: int = 220) -> go.Figure:
+def loss_history_figure(
+    history: Sequence[tuple[int, float]], height: int = 220, font_size: int = style.NORMAL_FONT_SIZE
+) -> go.Figure:
     """The loss after each completed training step (step 0 = before any update) as a line.
 
     Non-finite losses are left out (a diverged step is never taken, so there should be none).
@@ -73,17 +76,20 @@ def loss_history_figure(history: Sequence[tuple[int, float]], height: int = 220)
                 "mode": "lines+markers",
                 "hovertext": np.asarray(hover, dtype=object)[keep],
                 "hoverinfo": "text",
-                "line": {"width": 2},
+                "line": {"width": 2, "color": style.SERIES_COLORS[0]},
+                "marker": {"symbol": style.SERIES_SYMBOLS[0]},
                 "name": "loss",
             }
         ],
-        layout={
-            "height": height,
-            "margin": {"l": 50, "r": 10, "t": 10, "b": 40},
-            "xaxis": {"title": {"text": "training step"}, "rangemode": "tozero"},
-            "yaxis": {"title": {"text": "loss"}},
-            "uirevision": "loss-history",
-            "showlegend": False,
-        },
+        layout=style.base_layout(
+            None,
+            height,
+            font_size,
+            margin={"l": 50, "r": 10, "t": 10, "b": 40},
+            xaxis={"title": {"text": "training step"}, "rangemode": "tozero"},
+            yaxis={"title": {"text": "loss"}},
+            uirevision="loss-history",
+            showlegend=False,
+        ),
     )
     return figure
