@@ -66,10 +66,20 @@ async def timed_action(
     changed: Callable[[StreamlitSession], bool],
     timeout: float,
 ) -> None:
-    """Send one action and wait until a full run after it shows the change."""
+    """Send one action and wait until a full run after it shows the change.
+
+    An action that gets no update within `timeout` is an error, and the student goes on
+    (as a person would click again); a closed connection ends the student.
+    """
     result.attempts += 1
     sent = await send()
-    await session.wait_for_run(sent, full=True, until=changed, timeout=timeout)
+    try:
+        await session.wait_for_run(sent, full=True, until=changed, timeout=timeout)
+    except ProtocolError as error:
+        if session.closed:
+            raise
+        result.errors.append(f"no update: {error}")
+        return
     result.latencies.append(time.perf_counter() - sent)
     result.action_times.append(sent)
 
