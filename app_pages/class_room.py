@@ -155,16 +155,11 @@ def _landing(store) -> None:
 
 
 def _teacher(store, room: cr.Room, token: str) -> None:
-    code, now = room.code, time.time()
+    """Projector: join code, link and QR, the network with the stepping controls, and the
+    current question with its live count or, once revealed, its answers."""
+    code = room.code
     join_url = build_view_url(_page_url(), {ROOM_PARAM: code})
     left, right = st.columns([3, 2], gap="large")
-    with right:
-        st.image(
-            qr_png(join_url or f"?room={code}"),
-            caption="Scan to join",
-            width=300,
-            output_format="PNG",
-        )
     with left:
         st.markdown(f"# Join with code&nbsp;&nbsp;`{code}`")
         st.markdown(f"or open **{join_url or '?room=' + code}**")
@@ -172,28 +167,35 @@ def _teacher(store, room: cr.Room, token: str) -> None:
             st.code(build_view_url(_page_url(), {ROOM_PARAM: code, TEACHER_PARAM: token}),
                     language=None, wrap_lines=True)  # fmt: skip
         _scenario_controls(store, room, token)
-    _show_network(room.scenario)
-    _question_controls(store, room, token)
-    current = room.current
-    if current is not None:
-        st.subheader(f"Question {current['id']}")
-        st.markdown(f"#### {current['prompt']}")
-        if current["status"] == cr.REVEALED:
-            _show_result(current, code, store, now)
-        else:
-            _live_count(store, code, current["id"], current["status"])
-        cols = st.columns(3)
-        if cols[0].button("Close answers", key="class_close", icon=":material/lock:",
-                          disabled=current["status"] != cr.OPEN):  # fmt: skip
+        _show_network(room.scenario)
+    with right:
+        st.image(qr_png(join_url or f"?room={code}"), caption="Scan to join", width=220,
+                 output_format="PNG")  # fmt: skip
+        _current_question(store, room, token)
+        _question_controls(store, room, token)
+
+
+def _current_question(store, room: cr.Room, token: str) -> None:
+    current, code = room.current, room.code
+    if current is None:
+        return
+    st.subheader(f"Question {current['id']}")
+    st.markdown(f"**{current['prompt']}**")
+    if current["status"] == cr.REVEALED:
+        _show_result(current, code, store, time.time())
+    else:
+        _live_count(store, code, current["id"], current["status"])
+    with st.container(horizontal=True):
+        if st.button("Close answers", key="class_close", icon=":material/lock:",
+                     disabled=current["status"] != cr.OPEN):  # fmt: skip
             cr.close(store, code, token, time.time())
             st.rerun()
-        if cols[1].button("Reveal", key="class_reveal", type="primary",
-                          icon=":material/visibility:",
-                          disabled=current["status"] == cr.REVEALED):  # fmt: skip
+        if st.button("Reveal", key="class_reveal", type="primary", icon=":material/visibility:",
+                     disabled=current["status"] == cr.REVEALED):  # fmt: skip
             cr.reveal(store, code, token, time.time())
             st.rerun()
-        cols[2].download_button(
-            "Summary (CSV)", cr.summary_csv(store, code, token, now),
+        st.download_button(
+            "Summary (CSV)", cr.summary_csv(store, code, token, time.time()),
             file_name=f"class-{code}.csv", mime="text/csv", key="class_csv",
             icon=":material/download:", on_click="ignore",
         )  # fmt: skip
@@ -211,17 +213,17 @@ def _scenario_controls(store, room: cr.Room, token: str) -> None:
     if preset != scenario.preset or seed != scenario.seed:
         changes = {"preset": preset, "seed": int(seed), "learning_rate": None, "steps": 0,
                    "phase": 0}  # fmt: skip
-    buttons = st.columns(4)
-    if buttons[0].button("Previous", key="class_prev", icon=":material/arrow_back:",
+    buttons = st.container(horizontal=True)
+    if buttons.button("Previous", key="class_prev", icon=":material/arrow_back:",
                          shortcut="Left", disabled=scenario.phase == 0):  # fmt: skip
         changes = {"phase": scenario.phase - 1}
-    if buttons[1].button("Next", key="class_next", icon=":material/arrow_forward:",
+    if buttons.button("Next", key="class_next", icon=":material/arrow_forward:",
                          shortcut="Right", disabled=scenario.phase == n_phases - 1):  # fmt: skip
         changes = {"phase": scenario.phase + 1}
-    if buttons[2].button("Next training step", key="class_train", icon=":material/skip_next:",
+    if buttons.button("Next training step", key="class_train", icon=":material/skip_next:",
                          disabled=scenario.steps >= cr.MAX_STEPS):  # fmt: skip
         changes = {"steps": scenario.steps + 1, "phase": 0}
-    if buttons[3].button("Reset", key="class_reset", icon=":material/restart_alt:"):
+    if buttons.button("Reset", key="class_reset", icon=":material/restart_alt:"):
         changes = {"steps": 0, "phase": 0}
     if changes:
         fields = {**scenario.to_dict(), **changes}
@@ -281,6 +283,7 @@ def _student(store, room: cr.Room, seat: str) -> None:
     st.session_state[SEEN] = room.version
     nickname = store.nickname(code, seat, now)
     st.text(f"Class {code}" + (f" · you are {nickname}" if nickname else ""))
+    st.caption("Teacher? Open your control link again to get the controls back.")
     _follow(store, code)
     _show_network(room.scenario)
     current = room.current
