@@ -151,7 +151,13 @@ SYMBOLS: tuple[Symbol, ...] = (
     Symbol(r"\top", r"W^{\top}", "Transpose: rows become columns.", (STEP,)),
     Symbol("new", r"w_{\text{new}}", "The value after the update: w_new = w - eta dL/dw.", ()),
     Symbol("i", "i_1, i_2", "Worked example: the inputs (the app's x_1, x_2).", (WORKED,)),
-    Symbol("h", "h_1, h_2", "Worked example: the hidden units (layer 1).", (WORKED,)),
+    Symbol(
+        "h",
+        "h_1, h_2",
+        "Worked example: the hidden units (layer 1). On the chain-rule graph h = f(z_1) is the"
+        " hidden unit's activation, the app's a.",
+        (WORKED, CHAIN),
+    ),
     Symbol("o", "o_1, o_2", "Worked example: the output units (layer 2).", (WORKED,)),
     Symbol("net", r"\mathrm{net}_{h_1}", "Worked example: net input, the app's z.", (WORKED,)),
     Symbol("out", r"\mathrm{out}_{h_1}", "Worked example: output, the app's a.", (WORKED,)),
