@@ -285,8 +285,12 @@ def _student(store, room: cr.Room, seat: str) -> None:
     st.text(f"Class {code}" + (f" · you are {nickname}" if nickname else ""))
     st.caption("Teacher? Open your control link again to get the controls back.")
     _follow(store, code)
+    _student_question(store, room, seat)  # above the network: on a phone it is what matters
     _show_network(room.scenario)
-    current = room.current
+
+
+def _student_question(store, room: cr.Room, seat: str) -> None:
+    code, now, current = room.code, time.time(), room.current
     if current is None:
         st.info("Waiting for the teacher's first question.")
         return
