@@ -1,6 +1,57 @@
-"""Helpers shared by the AppTest page tests."""
+"""Helpers shared by the AppTest page tests: the app under test, its pages, what they show.
+
+Fixtures built on these live in tests/conftest.py; import from here when a plain function is
+needed (e.g. in a parametrize list or inside a loop).
+"""
+
+import ast
+from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
+
+ROOT = Path(__file__).resolve().parents[1]
+APP = ROOT / "app.py"
+
+
+def app_test(query_params: dict[str, str] | None = None, timeout: float = 30) -> AppTest:
+    """An AppTest of app.py (not yet run), optionally opened with URL query parameters."""
+    at = AppTest.from_file(str(APP), default_timeout=timeout)
+    for key, value in (query_params or {}).items():
+        at.query_params[key] = value
+    return at
+
+
+def router_pages() -> list[str]:
+    """The page files app.py routes to (its st.Page(...) calls), e.g. 'app_pages/home.py'."""
+    tree = ast.parse(APP.read_text())
+    return [
+        node.args[0].value
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call)
+        and getattr(node.func, "attr", None) == "Page"
+        and node.args
+        and isinstance(node.args[0], ast.Constant)
+    ]
+
+
+def url_paths() -> list[str]:
+    """'' for the default page, then every url_path in app.py's st.Page calls, in order."""
+    paths = [""]
+    for node in ast.walk(ast.parse(APP.read_text())):
+        if isinstance(node, ast.keyword) and node.arg == "url_path":
+            paths.append(node.value.value)
+    return paths
+
+
+def tracebacks(at: AppTest) -> list[str]:
+    """Texts of elements that show a traceback or an exception."""
+    found = [str(e.value)[:300] for e in at.exception]
+    for kind in ("markdown", "error", "warning", "info", "code", "text", "caption"):
+        for element in at.get(kind):
+            text = str(getattr(element, "value", ""))
+            if "Traceback" in text:
+                found.append(text[:300])
+    return found
 
 
 def elements_in_order(at: AppTest) -> list:

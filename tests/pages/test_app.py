@@ -2,47 +2,12 @@
 
 import ast
 import json
-from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from app_pages import common
-
-ROOT = Path(__file__).resolve().parents[2]
-APP = ROOT / "app.py"
-
-
-def app_test(query_params: dict[str, str] | None = None, timeout: float = 30) -> AppTest:
-    """An AppTest of app.py (not yet run), optionally opened with URL query parameters."""
-    at = AppTest.from_file(str(APP), default_timeout=timeout)
-    for key, value in (query_params or {}).items():
-        at.query_params[key] = value
-    return at
-
-
-def router_pages() -> list[str]:
-    """The page files app.py routes to (its st.Page(...) calls), e.g. 'app_pages/home.py'."""
-    tree = ast.parse(APP.read_text())
-    return [
-        node.args[0].value
-        for node in ast.walk(tree)
-        if isinstance(node, ast.Call)
-        and getattr(node.func, "attr", None) == "Page"
-        and node.args
-        and isinstance(node.args[0], ast.Constant)
-    ]
-
-
-def tracebacks(at: AppTest) -> list[str]:
-    """Texts of elements that show a traceback or an exception."""
-    found = [str(e.value)[:300] for e in at.exception]
-    for kind in ("markdown", "error", "warning", "info", "code", "text", "caption"):
-        for element in at.get(kind):
-            text = str(getattr(element, "value", ""))
-            if "Traceback" in text:
-                found.append(text[:300])
-    return found
+from tests.apptest_helpers import APP, ROOT, app_test, router_pages, tracebacks
 
 
 def test_router_lists_existing_page_files_with_unique_url_paths():

@@ -19,7 +19,7 @@ import time
 
 import pytest
 
-from tests.pages.test_app import app_test, router_pages
+from tests.apptest_helpers import app_test, router_pages
 
 SEED = int(os.environ.get("FUZZ_SEED", "20261127"))
 STEPS_PER_PAGE = int(os.environ.get("FUZZ_STEPS", "18"))
@@ -239,11 +239,6 @@ def _mutate(widget, rng: random.Random) -> str | None:
     return f"{_name(widget)} <- {value!r}"
 
 
-def _open(page: str):
-    at = app_test().run()
-    return at.switch_page(page).run()
-
-
 def _fail(page: str, seed: int, actions: list[str], problems: list[str]) -> None:
     replay = "\n  ".join(actions) or "(first view)"
     pytest.fail(
@@ -253,13 +248,14 @@ def _fail(page: str, seed: int, actions: list[str], problems: list[str]) -> None
 
 
 @pytest.mark.parametrize("page", router_pages())
-def test_random_and_extreme_widget_values_never_raise(page, caught_errors):
+def test_random_and_extreme_widget_values_never_raise(page, caught_errors, open_page):
     seed = SEED + sum(map(ord, page))
     rng = random.Random(seed)
-    at = _open(page)
+    at = open_page(page)
     actions: list[str] = []
     if problems := _problems(at, caught_errors):
         _fail(page, seed, actions, problems)
+    driven = 0  # widgets that took a value or a click (not skipped, not refused by AppTest)
     started = time.monotonic()
     for step in range(STEPS_PER_PAGE):
         if time.monotonic() - started > SECONDS_PER_PAGE:
@@ -278,11 +274,16 @@ def test_random_and_extreme_widget_values_never_raise(page, caught_errors):
                 described = _mutate(widget, rng)
             except Exception as error:  # AppTest refused the value: not the app's fault
                 described = f"{_name(widget)} (AppTest refused: {error})"[:200]
+            else:
+                driven += described is not None
             if described:
                 actions.append(f"step {step}: {described}")
         at.run()
         if problems := _problems(at, caught_errors):
             _fail(page, seed, actions, problems)
+    # Every page has widgets (at least the router's presenter toggle): a run that drove none
+    # tested nothing, e.g. after a change of widget kinds this fuzzer does not know.
+    assert driven, f"{page}: no widget was driven; actions: {actions}"
 
 
 def _bound_widgets(at) -> list:
@@ -290,10 +291,10 @@ def _bound_widgets(at) -> list:
 
 
 @pytest.mark.parametrize("page", router_pages())
-def test_tampered_url_values_never_raise(page, caught_errors):
+def test_tampered_url_values_never_raise(page, caught_errors, open_page):
     seed = SEED + 7 * sum(map(ord, page))
     rng = random.Random(seed)
-    bound = _bound_widgets(_open(page))
+    bound = _bound_widgets(open_page(page))
     keys = [w.proto.query_param_key for w in bound] + ["presenter", "unknown_param"]
     for trial in range(URL_TRIALS_PER_PAGE):
         tampered = {key: rng.choice(URL_VALUES) for key in rng.sample(keys, min(3, len(keys)))}
@@ -309,10 +310,10 @@ def test_tampered_url_values_never_raise(page, caught_errors):
             _fail(page, seed, [f"trial {trial}: open with ?{shown}, rerun"], problems)
 
 
-def test_a_valid_url_value_reaches_a_bound_widget():
+def test_a_valid_url_value_reaches_a_bound_widget(open_page):
     """The URL fuzz really exercises binding: a valid value does set the widget."""
     for page in router_pages():
-        at = _open(page)
+        at = open_page(page)
         sliders = [w for w in _bound_widgets(at) if w.type == "slider" and w.proto.data_type == 0]
         if sliders:
             slider = sliders[0]
@@ -336,9 +337,9 @@ def _numeric_bound(at) -> list:
 
 
 @pytest.mark.parametrize("page", router_pages())
-def test_out_of_range_url_numbers_are_refused_with_a_note(page, caught_errors):
+def test_out_of_range_url_numbers_are_refused_with_a_note(page, caught_errors, open_page):
     """A link cannot push a bound number past the control's range (the engine's caps)."""
-    for widget in _numeric_bound(_open(page)):
+    for widget in _numeric_bound(open_page(page)):
         key = widget.proto.query_param_key
         for outside in (widget.max + 1, widget.min - 1, widget.max * 1000 + 7):
             at = app_test().run()

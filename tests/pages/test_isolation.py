@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.pages.test_app import ROOT, app_test, router_pages
+from tests.apptest_helpers import ROOT, app_test, router_pages
 from tests.pages.test_fuzz import _mutate, _widgets
 
 APP_SOURCES = sorted(
@@ -238,8 +238,8 @@ def _visible_state(at) -> list[tuple[str, str | None, str]]:
 
 
 @pytest.mark.parametrize("page", router_pages())
-def test_what_one_session_does_is_not_seen_by_another(page):
-    baseline = app_test().run().switch_page(page).run()
+def test_what_one_session_does_is_not_seen_by_another(page, open_page):
+    baseline = open_page(page)
     expected = _visible_state(baseline)
 
     busy = app_test().run()
@@ -256,7 +256,7 @@ def test_what_one_session_does_is_not_seen_by_another(page):
         busy.run()
     assert busy.session_state["presenter"] is True
 
-    fresh = app_test().run().switch_page(page).run()
+    fresh = open_page(page)
     assert fresh.session_state["presenter"] is False
     assert _visible_state(fresh) == expected
     assert _state_keys(fresh) == _state_keys(baseline)

@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from engine import Network, limits
+from engine.gradcheck import numerical_gradients
 from lessons.step_by_step import stepper
 from lessons.step_by_step.presets import textbook_222, xor_scenario
 from lessons.step_by_step.stepper import CustomConfig
@@ -156,7 +157,15 @@ def test_invalid_custom_settings_say_what_is_allowed():
 def test_build_scenario_for_every_name():
     for name in stepper.SCENARIO_NAMES:
         scenario = stepper.build_scenario(name, seed=1)
-        scenario.network.compute_trace(scenario.X, scenario.Y)
+        net, X, Y = scenario.network, scenario.X, scenario.Y
+        assert X.shape == (len(Y), net.layer_sizes[0]), name
+        assert Y.shape[1] == net.layer_sizes[-1], name
+        trace = net.compute_trace(X, Y)
+        assert np.isfinite(trace.loss) and trace.loss == pytest.approx(net.loss_value(X, Y))
+        numeric_dW, numeric_db = numerical_gradients(net, X, Y)
+        for layer, dW, db in zip(trace.layers, numeric_dW, numeric_db, strict=True):
+            np.testing.assert_allclose(layer.dW, dW, rtol=1e-4, atol=1e-7, err_msg=name)
+            np.testing.assert_allclose(layer.db, db, rtol=1e-4, atol=1e-7, err_msg=name)
 
 
 def test_parse_table_reads_numbers_and_text_numbers():
