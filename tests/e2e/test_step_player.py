@@ -288,3 +288,18 @@ def test_auto_play_can_go_on_into_the_next_training_step_and_stop(browser, app_u
     page.wait_for_selector(f"{PLAYER}:not([data-playing])", state="attached")
     assert_no_exception(page)
     page.context.close()
+
+
+def test_step_size_one_training_step_makes_one_update_per_next(browser, app_url):
+    page = _open(browser, app_url)
+    token = page.get_attribute(PLAYER, "data-ready")
+    assert "0 weight updates" in page.inner_text(f"{PLAYER} .updates")
+    page.select_option(f"{PLAYER} select.step-size", "step")
+    assert "1 weight update" in page.inner_text(f"{PLAYER} .updates")
+    page.get_by_text("Step by step", exact=True).first.click()
+    page.keyboard.press("ArrowRight")
+    page.wait_for_selector(f'{PLAYER}:not([data-ready="{token}"])', state="attached")
+    page.get_by_text(re.compile(r"Training step 2")).first.wait_for()
+    _wait_phase(page, 2)  # the new step opens at its loss: what the update did
+    assert page.eval_on_selector(f"{PLAYER} select.step-size", "e => e.value") == "step"
+    page.context.close()

@@ -93,6 +93,8 @@ export default function ({ data, key, parentElement, setTriggerValue }) {
   const motionBox = parentElement.querySelector("input.motion");
   const quizBox = parentElement.querySelector("input.quiz-mode");
   const keepGoingBox = parentElement.querySelector("input.keep-going");
+  const stepSize = parentElement.querySelector("select.step-size");
+  const updates = parentElement.querySelector(".updates");
   const help = parentElement.querySelector(".help");
   const reduced = window.matchMedia("(prefers-reduced-motion: reduce)");
 
@@ -107,6 +109,7 @@ export default function ({ data, key, parentElement, setTriggerValue }) {
     quiz: memory.quiz !== undefined ? memory.quiz : data.quiz,
     speed: memory.speed || 1,
     keepGoing: Boolean(memory.keepGoing),
+    stepSize: memory.stepSize || "phase", // what one Next does: "phase" or "step"
     waiting: false,
   };
   // Auto-play asked the server for the next training step: play on once it has arrived (the
@@ -116,8 +119,12 @@ export default function ({ data, key, parentElement, setTriggerValue }) {
     SESSION.set(key, {
       token: data.token, phase: state.phase, answered: state.answered,
       motion: state.motion, quiz: state.quiz, speed: state.speed, keepGoing: state.keepGoing,
-      step: data.step, resume: false,
+      step: data.step, resume: false, stepSize: state.stepSize, showLoss: false,
     });
+  // A whole training step per click: the new step opens at its loss (what the update did).
+  if (memory.showLoss && memory.token !== data.token && data.step === memory.step + 1) {
+    state.phase = Math.max(0, data.phases.findIndex((p) => p.kind === "loss"));
+  }
 
   const phases = data.phases;
   const last = phases.length - 1;
@@ -339,7 +346,8 @@ export default function ({ data, key, parentElement, setTriggerValue }) {
     );
     side.narration.textContent = spec.narration;
     buttons.prev.disabled = index === 0;
-    buttons.next.textContent = index === last ? "Next training step ▶" : "Next ▶";
+    buttons.next.textContent =
+      index === last || state.stepSize === "step" ? "Next training step ▶" : "Next ▶";
   }
 
   // ---- motion ------------------------------------------------------------------------------
@@ -434,6 +442,18 @@ export default function ({ data, key, parentElement, setTriggerValue }) {
 
   function next() {
     if (state.pending || state.waiting) return;
+    if (state.stepSize === "step") {
+      stop();
+      ask("train");
+      SESSION.set(key, { ...SESSION.get(key), showLoss: true });
+      return;
+    }
+    advance();
+  }
+
+  // One phase on (auto-play always moves by phases); a pending quiz question stops it.
+  function advance() {
+    if (state.pending || state.waiting) return;
     if (state.phase === last) {
       stop();
       ask("train");
@@ -480,7 +500,7 @@ export default function ({ data, key, parentElement, setTriggerValue }) {
       return;
     }
     if (state.phase === last || state.pending) { stop(); return; }
-    next();
+    advance();
     if (state.pending || (state.phase === last && !state.keepGoing)) { stop(); return; }
     state.timer = setTimeout(tick, (data.play_seconds * 1000) / state.speed);
   }
@@ -603,6 +623,19 @@ export default function ({ data, key, parentElement, setTriggerValue }) {
   motionBox.checked = state.motion && !reduced.matches;
   motionBox.disabled = !data.animated || reduced.matches;
   motionBox.onchange = () => { state.motion = motionBox.checked; remember(); root.dataset.motion = motionOn() ? "on" : "off"; };
+  const describeStepSize = () => {
+    updates.textContent = state.stepSize === "step"
+      ? "Each Next: 1 weight update (a whole training step on the server)."
+      : "Each Next: one phase (one layer), 0 weight updates; at the update phase, Next takes it: 1.";
+  };
+  stepSize.value = state.stepSize;
+  stepSize.onchange = () => {
+    state.stepSize = stepSize.value;
+    remember();
+    describeStepSize();
+    apply(state.phase);
+  };
+  describeStepSize();
   keepGoingBox.checked = state.keepGoing;
   keepGoingBox.onchange = () => { state.keepGoing = keepGoingBox.checked; remember(); };
   quizBox.checked = state.quiz;
