@@ -1,9 +1,9 @@
-"""The step-by-step explorer in a real browser: arrow keys, clicks on the graph, screenshots."""
-
-import re
+"""The step-by-step page in a real browser: the equation stepper's buttons, clicks on the still
+figure, shared links, screenshots. (The player's own keys are in test_step_player.py.)"""
 
 import pytest
 
+from app_pages.components.step_player import STILL_FIGURE_TITLE
 from tests.e2e.helpers import assert_no_exception, wait_for_app
 
 N_PHASES = 6  # the 2-2-2 worked example: F1 F2 L B2 B1 U
@@ -20,40 +20,40 @@ def _open_step_page(page, app_url: str, query: str = "") -> None:
     page.get_by_text("Training step 1").first.wait_for()
 
 
-def _press(page, key: str) -> None:
-    page.keyboard.press(key)
+def _click(page, key: str) -> None:
+    """Press the Streamlit button with widget key `key` and wait for the rerun."""
+    page.locator(f".st-key-{key} button").first.click()
     wait_for_app(page)
 
 
 def _graph_into_view(page) -> None:
-    """Scroll the network graph (the chart with the layer names) into view once it is drawn."""
+    """Open the still figure (the Plotly graph with the layer names) and scroll it into view."""
+    expander = page.locator('[data-testid="stExpander"]').filter(has_text=STILL_FIGURE_TITLE)
+    if expander.locator("details[open]").count() == 0:
+        expander.locator("summary").first.click()
     graph = page.locator('[data-testid="stPlotlyChart"]').filter(has_text="output").first
     graph.wait_for(state="visible")
     graph.scroll_into_view_if_needed()
 
 
-def _focus_page(page) -> None:
-    page.get_by_text("Training step").first.click()  # plain text: no widget takes the keys
-
-
-def test_arrow_keys_step_through_a_whole_training_step(page, app_url, shot_dir):
+def test_next_and_previous_step_the_equations_through_a_whole_training_step(
+    page, app_url, shot_dir
+):
     _open_step_page(page, app_url)
-    _focus_page(page)
     names = {0: "forward", 3: "backward", 5: "update"}
     for phase in range(N_PHASES):
-        strip = page.get_by_text(re.compile(r"phase \d of 6")).first
-        assert f"phase {phase + 1} of {N_PHASES}" in strip.inner_text()
+        page.get_by_text(f"phase {phase + 1} of {N_PHASES}").first.wait_for()
         if phase in names:
             _graph_into_view(page)
-            page.screenshot(path=str(shot_dir / f"{phase}-{names[phase]}.png"))
+            page.screenshot(path=str(shot_dir / f"{phase}-{names[phase]}.png"), full_page=True)
         assert_no_exception(page)
-        _press(page, "ArrowRight")
+        _click(page, "step_next")
     page.get_by_text("Training step 2").first.wait_for()
     assert "step_n=1" in page.url
-    _press(page, "ArrowLeft")  # back from phase 1 of step 2 stays at phase 1
-    _press(page, "ArrowRight")
-    _press(page, "ArrowRight")
-    _press(page, "ArrowLeft")
+    _click(page, "step_next")
+    _click(page, "step_next")
+    _click(page, "step_prev")
+    page.get_by_text(f"phase 2 of {N_PHASES}").first.wait_for()
     assert "step_phase=1" in page.url
     assert_no_exception(page)
 
