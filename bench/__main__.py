@@ -15,7 +15,16 @@ from pathlib import Path
 
 from bench.common import RESULTS_DIR, machine, markdown_table, write_json
 
-BENCHMARKS = ("engine", "pages", "browser", "memory", "step_click", "lab_play", "protocol")
+BENCHMARKS = (
+    "engine",
+    "pages",
+    "browser",
+    "memory",
+    "step_click",
+    "lab_play",
+    "protocol",
+    "class_room",
+)
 MODULES = {
     "engine": "bench.engine_step",
     "pages": "bench.pages",
@@ -24,6 +33,7 @@ MODULES = {
     "step_click": "bench.step_click",
     "lab_play": "bench.lab_play",
     "protocol": "bench.protocol_load",  # virtual students, 1 and 2 replicas (~12 min; make load)
+    "class_room": "bench.class_room",  # a class room of 100 virtual students, idle and answering
 }
 
 
