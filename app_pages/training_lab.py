@@ -50,6 +50,7 @@ NEURON_CLICKED = "lab_neuron_clicked"  # the last neuron clicked on the network 
 
 FIGURE_HEIGHT = 420  # px; presenter mode multiplies it by PRESENTER_HEIGHT_FACTOR
 LOSS_HEIGHT = 360  # px; the loss curve spans the page's width
+DISCRETISE, SHOW_TEST = "lab_discretise", "lab_show_test"  # the boundary's view toggles
 CHUNK = "lab_play_chunk"  # counts the chunks sent to the player (it plays each once)
 # While playing, the server reruns once per CHUNK_SECONDS: it trains a chunk of updates with
 # the engine and sends the player its frames, which the browser shows one after another.
@@ -192,13 +193,35 @@ def _shown(run: LabRun, shown_when_paused: int) -> int:
     return min(shown_when_paused, run.trainer.updates)
 
 
+def _view_options_state() -> tuple[bool, bool]:
+    """(discretise output, show test data) as the toggles under the controls hold them."""
+    return bool(st.session_state.get(DISCRETISE, False)), bool(
+        st.session_state.get(SHOW_TEST, True)
+    )
+
+
+def view_options(run: LabRun) -> None:
+    """Toggles for the decision boundary (2-input classification only)."""
+    if run.task == "regression" or run.dataset.X.shape[1] != 2:
+        return
+    left, right, _ = st.columns([1, 1, 2])
+    left.toggle(
+        "Discretise output", key=DISCRETISE, bind="query-params",
+        help="Colour the plane by the predicted class instead of the probability.",
+    )  # fmt: skip
+    right.toggle("Show test data", True, key=SHOW_TEST, bind="query-params")
+
+
 def _play_chunk(run: LabRun) -> None:
     """Train one chunk (lessons.training_lab_play) and send its frames to the player."""
     speed = int(st.session_state.get("lab_speed", DEFAULT_SPEED))
-    state, frames = play_chunk(LabState(run, True), round(speed * CHUNK_SECONDS))
+    discretise, show_test = _view_options_state()
+    state, frames = play_chunk(
+        LabState(run, True), round(speed * CHUNK_SECONDS), discretise=discretise
+    )
     chunk = st.session_state.get(CHUNK, 0) + 1
     st.session_state[CHUNK] = chunk
-    PLAYER(data=player_data(run, frames, chunk, speed), key="lab_player_view")
+    PLAYER(data=player_data(run, frames, chunk, speed, show_test), key="lab_player_view")
     if not state.playing:
         st.session_state[PLAYING] = False
         st.rerun()  # a full rerun stops the timer, draws every view and relabels Pause
@@ -221,9 +244,16 @@ def live_views(shown_when_paused: int) -> None:
 
 
 def _network_and_click(run: LabRun, net, shown: int, height: int, font: int) -> None:
-    figure, alt = views.network_view(run, net, shown, height, font)
-    st.markdown(f"**Network after update {shown:,}** (edge width and colour: weight)")
+    figure, alt, zero_note = views.network_view(run, net, shown, height, font)
+    st.markdown(
+        f"**Network after update {shown:,}** (edge width and colour: weight; each neuron's"
+        " square: its output over the input plane)"
+        if run.dataset.X.shape[1] == 2
+        else f"**Network after update {shown:,}** (edge width and colour: weight)"
+    )
     event = chart(figure, alt, key="lab_chart_network", on_select="rerun", selection_mode="points")
+    if zero_note is not None:
+        st.caption(zero_note)
     neuron = charts.clicked_neuron(event, net.layer_sizes)
     if neuron is not None and neuron != st.session_state.get(NEURON_CLICKED):
         # A new click picks the neuron for the plane view (drawn after this, below).
@@ -256,7 +286,9 @@ def heavy_views(shown_when_paused: int) -> None:
     net = shown_network(run, shown)
     left, right = st.columns(2)
     with left, error_boundary("the predictions"):
-        chart(*views.prediction_view(run, net, shown, height, font), key="lab_chart_prediction")
+        discretise, show_test = _view_options_state()
+        figure, alt = views.prediction_view(run, net, shown, height, font, discretise, show_test)
+        chart(figure, alt, key="lab_chart_prediction")
     with right, error_boundary("the network graph"):
         _network_and_click(run, net, shown, height, font)
     left, right = st.columns(2)
@@ -269,7 +301,8 @@ def heavy_views(shown_when_paused: int) -> None:
             chart(figure, alt, key="lab_chart_neuron")
     gradients = None
     with right, error_boundary("the gradient flow"):
-        gradients = full_batch_gradients(net, run.split, run.trainer.config.l2, run.features)
+        config = run.trainer.config
+        gradients = full_batch_gradients(net, run.split, config.l2, run.features, config.l1)
         figure, alt, diagnosis = views.gradient_view(run, shown, height, font)
         chart(figure, alt, key="lab_chart_gradients")
         if diagnosis.state in ("vanishing", "exploding"):
@@ -306,6 +339,7 @@ with error_boundary("the training lab"):
     else:
         experiment_guide(lab_run.settings, lab_run.trainer.finished)
         controls(lab_run)
+        view_options(lab_run)
         playing_now = st.session_state.get(PLAYING, False)
         # Outside the fragments: moving it redraws every view (a full rerun).
         shown_update = _time_slider(lab_run, playing_now)

@@ -34,7 +34,7 @@ FEATURES_KEY = "lab_features"
 CSV_CACHE = "lab_csv_cache"  # (digest, target, columns, dataset or None, error or None)
 LEARNING_RATES = (0.0001, 0.0003, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0, 30.0, 100.0)
 BATCH_SIZES = (1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 2000)
-L2_VALUES = (0.0, 0.0001, 0.001, 0.01, 0.1, 1.0)
+PENALTIES = (0.0, 0.0001, 0.001, 0.01, 0.1, 1.0)  # the L2 and L1 penalty choices
 DEFAULTS = LabSettings()
 
 
@@ -236,9 +236,16 @@ def _training_widgets() -> dict:
         "Optimizer", tuple(OPTIMIZERS), OPTIMIZER_LABELS, DEFAULTS.optimizer, "lab_optimizer",
         help="; ".join(OPTIMIZERS.values()),
     )  # fmt: skip
-    sanitise_choice("lab_l2", L2_VALUES, DEFAULTS.l2)
+    sanitise_choice("lab_l2", PENALTIES, DEFAULTS.l2)
     l2 = st.select_slider(
-        "L2 penalty", L2_VALUES, DEFAULTS.l2, key="lab_l2", bind="query-params",
+        "L2 penalty", PENALTIES, DEFAULTS.l2, key="lab_l2", bind="query-params",
+        help="Adds l2/2 · Σw² to the loss: every weight shrinks in proportion to its size.",
+    )  # fmt: skip
+    sanitise_choice("lab_l1", PENALTIES, DEFAULTS.l1)
+    l1 = st.select_slider(
+        "L1 penalty", PENALTIES, DEFAULTS.l1, key="lab_l1", bind="query-params",
+        help="Adds l1 · Σ|w| to the loss: every weight is pulled toward 0 by the same amount,"
+        " so unneeded weights reach zero (drawn dashed on the network).",
     )  # fmt: skip
     return {
         "learning_rate": float(learning_rate),
@@ -246,6 +253,7 @@ def _training_widgets() -> dict:
         "epochs": int(epochs),
         "optimizer": optimizer,
         "l2": float(l2),
+        "l1": float(l1),
     }
 
 
@@ -265,6 +273,7 @@ def widget_values(settings: LabSettings) -> dict:
         "lab_epochs": settings.epochs,
         "lab_optimizer": OPTIMIZER_LABELS[settings.optimizer],
         "lab_l2": settings.l2,
+        "lab_l1": settings.l1,
     }
     layers = zip(settings.hidden_units, settings.hidden_activations, strict=True)
     for layer, (units, activation) in enumerate(layers, start=1):

@@ -44,6 +44,7 @@ CURVE_POINTS = 200  # points on the fitted curve of 1-D regression
 FORWARD_BLOCK_ROWS = 1024  # rows per matrix product when drawing (see layer_outputs)
 GRID_MARGIN = 0.1  # the plane extends this fraction of the data range beyond the data
 
+ZERO_WEIGHT = 1e-3  # |w| at or below this counts as zero (see zero_threshold)
 VANISHING_NORM = 1e-6  # a layer's gradient norm below this has vanished
 VANISHING_RATIO = 1e-3  # ... or this many times smaller than the largest layer's
 EXPLODING_NORM = 1e3  # a layer's gradient norm above this has exploded
@@ -335,11 +336,33 @@ def norms_at(history: History, update: int) -> np.ndarray | None:
 
 
 def full_batch_gradients(
-    net: Network, split: Split, l2: float = 0.0, features: tuple[str, ...] = PLAIN
+    net: Network,
+    split: Split,
+    l2: float = 0.0,
+    features: tuple[str, ...] = PLAIN,
+    l1: float = 0.0,
 ) -> list[np.ndarray]:
-    """dL/dW of each layer on all training rows, L2 term included; shaped like net.weights."""
+    """dL/dW of each layer on all training rows, L2 and L1 terms included (as the Trainer
+    adds them); shaped like net.weights."""
     trace = net.compute_trace(network_inputs(split.X_train, features), split.Y_train)
-    return [layer.dW + l2 * layer.W for layer in trace.layers]
+    return [layer.dW + l2 * layer.W + l1 * np.sign(layer.W) for layer in trace.layers]
+
+
+def zero_threshold(settings: LabSettings) -> float:
+    """|w| at or below which a weight counts as zero: ZERO_WEIGHT, or one L1 step
+    (learning rate x L1), since L1 leaves a weight that reached zero jumping across it."""
+    return max(ZERO_WEIGHT, settings.learning_rate * settings.l1)
+
+
+def zero_weight_masks(weights, threshold: float) -> list[np.ndarray]:
+    """Per layer, (n_{l+1}, n_l) booleans: which weights count as zero."""
+    return [np.abs(W) <= threshold for W in weights]
+
+
+def count_zero_weights(weights, threshold: float) -> tuple[int, int]:
+    """(weights that count as zero, all weights), over every layer."""
+    masks = zero_weight_masks(weights, threshold)
+    return int(sum(mask.sum() for mask in masks)), int(sum(mask.size for mask in masks))
 
 
 def history_bound_bytes(layer_sizes: list[int]) -> int:

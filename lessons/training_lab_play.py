@@ -75,12 +75,15 @@ class PlayFrame:
     neurons: tuple[np.ndarray, ...]  # per layer after the input: (units, m, m) uint8; or ()
 
 
-def boundary_codes(outputs: np.ndarray, n: int) -> np.ndarray:
+def boundary_codes(outputs: np.ndarray, n: int, discretise: bool = False) -> np.ndarray:
     """(n, n) uint8 picture of the output layer over an n x n grid (rows: (n * n, n_outputs)).
 
-    One output: P(class 1) quantised on [0, 1]. Several: the index of the predicted class.
+    One output: P(class 1) quantised on [0, 1] (`discretise`: 255 where P > 0.5, else 0).
+    Several: the index of the predicted class.
     """
     if outputs.shape[1] == 1:
+        if discretise:
+            return np.where(outputs[:, 0] > 0.5, 255, 0).astype(np.uint8).reshape(n, n)
         return quantise(outputs[:, 0], 0.0, 1.0).reshape(n, n)
     return np.argmax(outputs, axis=1).astype(np.uint8).reshape(n, n)
 
@@ -98,13 +101,15 @@ def neuron_codes(net: Network, grid: PlaneGrid) -> tuple[np.ndarray, ...]:
     return tuple(pictures)
 
 
-def _frame(run: LabRun, grid: PlaneGrid | None, thumbnails: PlaneGrid | None) -> PlayFrame:
+def _frame(
+    run: LabRun, grid: PlaneGrid | None, thumbnails: PlaneGrid | None, discretise: bool
+) -> PlayFrame:
     trainer, history = run.trainer, run.history
     update = trainer.updates
     boundary = None
     if grid is not None:
         n = grid.x1.shape[0]
-        boundary = boundary_codes(layer_outputs(run.net, grid.X)[-1], n)
+        boundary = boundary_codes(layer_outputs(run.net, grid.X)[-1], n, discretise)
     return PlayFrame(
         update=update,
         epoch=trainer.epoch,
@@ -133,8 +138,10 @@ def play_chunk(
     n_updates: int,
     n_frames: int = FRAMES_PER_CHUNK,
     time_budget: float = CHUNK_TIME_BUDGET,
+    discretise: bool = False,
 ) -> tuple[LabState, list[PlayFrame]]:
-    """Train up to `n_updates` updates in `n_frames` equal slices; a frame after each slice.
+    """Train up to `n_updates` updates in `n_frames` equal slices; a frame after each slice
+    (`discretise`: the boundary picture in hard class colours).
 
     Returns the next state (not playing once the run is finished) and the frames (fewer when
     the run ends or the time budget runs out; none when the state is not playing).
@@ -150,7 +157,7 @@ def play_chunk(
     deadline = time.perf_counter() + time_budget
     for size in slices:
         state = act(state, "tick", int(size), max(deadline - time.perf_counter(), 0.0))
-        frames.append(_frame(run, grid, thumbnails))
+        frames.append(_frame(run, grid, thumbnails, discretise))
         if not state.playing or time.perf_counter() >= deadline:
             break
     return state, frames

@@ -14,12 +14,14 @@ from engine.optimizers import OPTIMIZERS
 from engine.train import network_at
 from lessons.training_lab import (
     build_run,
+    count_zero_weights,
     full_batch_gradients,
     neuron_grid,
     norms_at,
     output_grid,
     plane_grid,
     snapshot_at,
+    zero_threshold,
 )
 from lessons.training_lab_experiments import BY_KEY, EXPERIMENTS, is_loaded
 from tests.apptest_helpers import elements_in_order
@@ -493,3 +495,43 @@ def test_an_experiment_reveals_its_explanation_after_the_run(lab):
     assert run.trainer.finished and run.trainer.updates == run.trainer.total_updates
     assert any(experiment.explanation in s.value for s in lab.success)
     assert float(run.history.train_accuracy[-1]) == 1.0  # the claim, on the page's own run
+
+
+def test_discretise_and_show_test_change_the_boundary_chart(lab):
+    lab.button(key="lab_epoch").click().run()
+    names = [trace.get("name", "") for trace in _chart(lab, "lab_chart_prediction")["data"]]
+    assert any("(test)" in name for name in names)
+    lab.toggle(key="lab_discretise").set_value(True).run()
+    lab.toggle(key="lab_show_test").set_value(False).run()
+    assert not lab.exception
+    figure = _chart(lab, "lab_chart_prediction")
+    shading = _array(figure["data"][0]["z"])
+    assert set(np.unique(shading).tolist()) <= {0.0, 1.0}  # hard classes, no probabilities
+    run = _run(lab)
+    grid = plane_grid(run.split, features=run.features)
+    expected = (output_grid(run.net, grid)[0] > 0.5).astype(float)
+    np.testing.assert_array_equal(shading.reshape(expected.shape), expected)
+    assert not any("(test)" in trace.get("name", "") for trace in figure["data"])
+    assert _run(lab).trainer.updates == run.trainer.updates  # view options never retrain
+
+
+def test_l1_counts_the_weights_at_zero_under_the_graph(lab):
+    lab.select_slider(key="lab_l1").set_value(0.1).run()
+    for _ in range(4):
+        lab.button(key="lab_epoch").click().run()
+    assert not lab.exception
+    run = _run(lab)
+    threshold = zero_threshold(run.settings)
+    n_zero, n_total = count_zero_weights(run.net.weights, threshold)
+    assert n_total == 2 * 8 + 8 and 0 < n_zero
+    captions = " ".join(c.value for c in lab.caption)
+    assert f"{n_zero} of {n_total} weights are zero" in captions or f"All {n_total}" in captions
+    names = [trace.get("name") for trace in _chart(lab, "lab_chart_network")["data"]]
+    assert "weight at zero" in names
+
+
+def test_the_network_graph_has_a_thumbnail_for_every_neuron(lab):
+    figure = _chart(lab, "lab_chart_network")
+    images = figure["layout"]["images"]
+    assert len(images) == 8 + 1  # 8 hidden units and the output
+    assert all(image["source"].startswith("data:image/png;base64,") for image in images)

@@ -2,11 +2,16 @@
 
 import base64
 import json
+import struct
+import zlib
 
 import numpy as np
 
 from lessons.training_lab import LabSettings, LabState, build_run, labelled_points
-from lessons.training_lab_play import play_chunk
+from lessons.training_lab_play import neuron_codes, play_chunk, thumbnail_grid
+from viz.training_lab import views
+from viz.training_lab.common import CLASS_FILLS, MIDDLE_FILL
+from viz.training_lab.network import code_colors, zero_weights_text
 from viz.training_lab.player import PLAYER_JS, player_data
 
 
@@ -50,3 +55,36 @@ def test_regression_without_a_plane_sends_no_pictures_and_no_nan():
 def test_the_player_script_is_an_es_module_with_a_default_export():
     assert "export default function" in PLAYER_JS
     assert 'setAttribute("data-testid", "stMetric")' in PLAYER_JS
+
+
+def _png_pixels(uri: str) -> np.ndarray:
+    """(height, width, 3) of a PNG written by viz.training_lab.network (8-bit RGB, filter 0)."""
+    data = base64.b64decode(uri.split(",", 1)[1])
+    width, height = struct.unpack(">II", data[16:24])
+    idat = data[data.index(b"IDAT") + 4 : data.index(b"IEND") - 8]
+    rows = np.frombuffer(zlib.decompress(idat), dtype=np.uint8).reshape(height, 1 + 3 * width)
+    assert np.all(rows[:, 0] == 0)
+    return rows[:, 1:].reshape(height, width, 3)
+
+
+def test_the_graphs_thumbnails_are_the_engines_activations_in_the_boundarys_colours():
+    run = build_run(LabSettings(dataset="moons", hidden_units=(3,)))
+    run.trainer.step(20)
+    figure, _, note = views.network_view(run, run.net, 20, 420, 12)
+    assert note is None  # no L1, no count
+    images = figure.layout.images
+    assert len(images) == 3 + 1
+    grid = thumbnail_grid(run)
+    codes = neuron_codes(run.net, grid)  # checked against the engine's trace in tests/lessons
+    colors = code_colors(CLASS_FILLS[0], MIDDLE_FILL, CLASS_FILLS[1])
+    assert colors[0].tolist() == [int(CLASS_FILLS[0][i : i + 2], 16) for i in (1, 3, 5)]
+    for unit in range(3):
+        pixels = _png_pixels(images[unit].source)
+        np.testing.assert_array_equal(pixels, colors[codes[0][unit][::-1]])  # x2 grows upward
+    np.testing.assert_array_equal(_png_pixels(images[3].source), colors[codes[1][0][::-1]])
+
+
+def test_the_zero_weight_sentence_counts_and_explains_all_zero():
+    assert zero_weights_text(7, 41, 0.01, 0.001).startswith("7 of 41 weights are zero")
+    everything = zero_weights_text(41, 41, 1.0, 0.1)
+    assert "All 41 weights are zero" in everything and "Lower the L1 penalty" in everything

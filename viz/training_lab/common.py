@@ -19,6 +19,7 @@ CLASS_COLORS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00"
 CLASS_FILLS = ("#9ecae1", "#fdd49e", "#a1d99b", "#e7c3da", "#c6e4f5", "#f5b99b")  # light tints
 
 
+MIDDLE_FILL = "#f7f7f7"  # the middle of the boundary's scale (P = 0.5), and of every neuron's
 TRAIN_COLOR = "#0072B2"
 
 

@@ -11,6 +11,7 @@ from viz.training_lab.common import (
     CLASS_FILLS,
     CLASS_SYMBOLS,
     MARKER_COLOR,
+    MIDDLE_FILL,
     _figure,
     _percent,
 )
@@ -79,8 +80,10 @@ def boundary_figure(
     feature_names: Sequence[str] = ("x1", "x2"),
     height: int = 420,
     font_size: int = 12,
+    discretise: bool = False,
 ) -> go.Figure:
-    """The data over the model's prediction on the input plane.
+    """The data over the model's prediction on the input plane (`discretise`: the predicted
+    class in hard colours instead of the probability).
 
     x1 (n,), x2 (n,): grid axes in original units. outputs (n_outputs, n, n): network output
     at (x1[j], x2[i]) in [:, i, j]; one output = P(class 1) (binary, with the 0.5 boundary
@@ -92,20 +95,26 @@ def boundary_figure(
     outputs = outputs.astype(np.float32)
     traces: list[dict] = []
     if outputs.shape[0] == 1:
-        scale = [[0.0, CLASS_FILLS[0]], [0.5, "#f7f7f7"], [1.0, CLASS_FILLS[1]]]
-        traces.append(
-            {
-                "type": "heatmap",
-                "x": x1,
-                "y": x2,
-                "z": outputs[0],
-                "zmin": 0.0,
-                "zmax": 1.0,
-                "colorscale": scale,
-                "colorbar": {"title": {"text": f"P({class_names[1]})"}, "thickness": 12},
-                "hovertemplate": f"P({class_names[1]}) = %{{z:.3f}}<extra></extra>",
-            }
-        )
+        scale = [[0.0, CLASS_FILLS[0]], [0.5, MIDDLE_FILL], [1.0, CLASS_FILLS[1]]]
+        shading = {
+            "type": "heatmap",
+            "x": x1,
+            "y": x2,
+            "z": outputs[0],
+            "zmin": 0.0,
+            "zmax": 1.0,
+            "colorscale": scale,
+            "colorbar": {"title": {"text": f"P({class_names[1]})"}, "thickness": 12},
+            "hovertemplate": f"P({class_names[1]}) = %{{z:.3f}}<extra></extra>",
+        }
+        if discretise:
+            shading.update(
+                z=(outputs[0] > 0.5).astype(np.float32),
+                showscale=False,
+                hovertemplate="predicted class %{z}<extra></extra>",
+            )
+            del shading["colorbar"]
+        traces.append(shading)
         if np.min(outputs[0]) < 0.5 < np.max(outputs[0]):
             traces.append(
                 {

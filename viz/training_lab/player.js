@@ -195,9 +195,11 @@ function drawNetwork(canvas, data, frame, table) {
         const w = W[row * nIn + col];
         if (w === null) continue;
         const strength = Math.abs(w) / peak;
-        context.strokeStyle = w >= 0 ? data.colors.positive : data.colors.negative;
-        context.globalAlpha = 0.25 + 0.75 * strength;
-        context.lineWidth = 0.5 + 4 * strength;
+        const zero = data.zero_threshold !== null && Math.abs(w) <= data.zero_threshold;
+        context.setLineDash(zero ? [4, 4] : []);
+        context.strokeStyle = zero ? "#9a9a9a" : w >= 0 ? data.colors.positive : data.colors.negative;
+        context.globalAlpha = zero ? 0.6 : 0.25 + 0.75 * strength;
+        context.lineWidth = zero ? 1 : 0.5 + 4 * strength;
         context.beginPath();
         context.moveTo(columnX(layer), rowY(layer, col));
         context.lineTo(columnX(layer + 1), rowY(layer + 1, row));
@@ -205,6 +207,7 @@ function drawNetwork(canvas, data, frame, table) {
       }
     }
   }
+  context.setLineDash([]);
   context.globalAlpha = 1;
   context.font = "11px sans-serif";
   context.textAlign = "center";
@@ -342,8 +345,11 @@ function show(player, frame) {
   ui.caption.textContent =
     `Playing: update ${frame.update.toLocaleString("en-US")} of ` +
     `${data.total_updates.toLocaleString("en-US")}, epoch ${frame.epoch.toFixed(2)} of ` +
-    `${data.epochs}; train loss ${format(frame.train_loss)}. The gradient flow, the ` +
-    "distributions and time travel come back when you pause.";
+    `${data.epochs}; train loss ${format(frame.train_loss)}` +
+    (frame.zero_weights === null
+      ? ". "
+      : `; ${frame.zero_weights} weights at zero (dashed). `) +
+    "The gradient flow, the distributions and time travel come back when you pause.";
   player.drawn += 1;
   ui.box.setAttribute("data-frames-drawn", String(player.drawn));
   ui.box.setAttribute("data-update", String(frame.update));

@@ -16,19 +16,33 @@ from pathlib import Path
 
 import numpy as np
 
-from lessons.training_lab import LabRun, class_names, labelled_points, output_names, plane_grid
+from lessons.training_lab import (
+    LabRun,
+    class_names,
+    count_zero_weights,
+    labelled_points,
+    output_names,
+    plane_grid,
+    zero_threshold,
+)
 from lessons.training_lab_play import (
     CHUNK_SECONDS,
     PlayFrame,
     activation_range,
     has_plane,
 )
-from viz.training_lab.common import CLASS_COLORS, CLASS_FILLS, TEST_COLOR, TRAIN_COLOR, thin_indices
+from viz.training_lab.common import (
+    CLASS_COLORS,
+    CLASS_FILLS,
+    MIDDLE_FILL,
+    TEST_COLOR,
+    TRAIN_COLOR,
+    thin_indices,
+)
 from viz.training_lab.views import input_names
 
 _HERE = Path(__file__).parent
 PLAYER_JS = (_HERE / "player.js").read_text(encoding="utf-8")
-MIDDLE_FILL = "#f7f7f7"  # the middle of the boundary's colour scale (P = 0.5)
 POSITIVE_WEIGHT = "#134b87"  # the network graph's RdBu ends: blue positive, red negative
 NEGATIVE_WEIGHT = "#8c0c25"
 
@@ -47,9 +61,11 @@ def _number(value: float) -> float | None:
     return float(value) if np.isfinite(value) else None
 
 
-def frame_data(frame: PlayFrame) -> dict:
-    """One frame as JSON: numbers, weights (flat, row-major per layer), pictures as base64."""
+def frame_data(frame: PlayFrame, zero: float | None = None) -> dict:
+    """One frame as JSON: numbers, weights (flat, row-major per layer), pictures as base64;
+    with `zero` (L1 on), how many weights count as zero (|w| <= zero)."""
     return {
+        "zero_weights": None if zero is None else count_zero_weights(frame.weights, zero)[0],
         "update": frame.update,
         "epoch": round(frame.epoch, 4),
         "train_loss": _number(frame.train_loss),
@@ -62,12 +78,14 @@ def frame_data(frame: PlayFrame) -> dict:
     }
 
 
-def _plane_data(run: LabRun, frames: list[PlayFrame]) -> dict | None:
+def _plane_data(run: LabRun, frames: list[PlayFrame], show_test: bool) -> dict | None:
     if not has_plane(run) or not frames or frames[0].boundary is None:
         return None
     grid = plane_grid(run.split)
     points = {"x": [], "y": [], "cls": [], "test": []}
     for X, labels, part in labelled_points(run):
+        if part == "test" and not show_test:
+            continue
         points["x"] += _rounded(X[:, 0])
         points["y"] += _rounded(X[:, 1])
         points["cls"] += [int(k) for k in labels]
@@ -84,14 +102,18 @@ def _plane_data(run: LabRun, frames: list[PlayFrame]) -> dict | None:
     }
 
 
-def player_data(run: LabRun, frames: list[PlayFrame], chunk: int, speed: int) -> dict:
+def player_data(
+    run: LabRun, frames: list[PlayFrame], chunk: int, speed: int, show_test: bool = True
+) -> dict:
     """Everything the player draws for one chunk; `chunk` counts up so the browser never
-    plays the same chunk twice, `speed` is the updates per second asked for."""
+    plays the same chunk twice, `speed` is the updates per second asked for, `show_test`
+    whether the test rows are drawn on the plane."""
     history = run.history
     last = frames[-1].update if frames else run.trainer.updates
     index = thin_indices(last + 1)
     net = run.net
     names = class_names(run) if run.task != "regression" else ()
+    zero = zero_threshold(run.settings) if run.settings.l1 > 0 else None
     return {
         "chunk": chunk,
         "frame_ms": round(1000 * CHUNK_SECONDS / max(len(frames), 1)),
@@ -119,6 +141,7 @@ def player_data(run: LabRun, frames: list[PlayFrame], chunk: int, speed: int) ->
             "train": _rounded(history.train_loss[index]),
             "test": _rounded(history.test_loss[index]),
         },
-        "plane": _plane_data(run, frames),
-        "frames": [frame_data(frame) for frame in frames],
+        "plane": _plane_data(run, frames, show_test),
+        "zero_threshold": zero,
+        "frames": [frame_data(frame, zero) for frame in frames],
     }

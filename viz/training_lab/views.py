@@ -15,6 +15,7 @@ from lessons.training_lab import (
     LabRun,
     class_names,
     confusion_matrix,
+    count_zero_weights,
     diagnose_gradients,
     fitted_curve,
     labelled_points,
@@ -25,9 +26,13 @@ from lessons.training_lab import (
     output_names,
     plane_grid,
     predicted_vs_true,
+    zero_threshold,
+    zero_weight_masks,
 )
+from lessons.training_lab_play import neuron_codes, thumbnail_grid
 from viz.labels import FEATURE_LABELS
 from viz.network_graph import network_figure
+from viz.training_lab.common import CLASS_FILLS, MIDDLE_FILL
 from viz.training_lab.curves import gradient_flow_alt, gradient_flow_figure, loss_alt, loss_figure
 from viz.training_lab.fits import (
     confusion_alt,
@@ -36,7 +41,13 @@ from viz.training_lab.fits import (
     predicted_vs_true_figure,
     regression_alt,
 )
-from viz.training_lab.network import network_alt
+from viz.training_lab.network import (
+    add_thumbnails,
+    add_zero_weights,
+    code_colors,
+    network_alt,
+    zero_weights_text,
+)
 from viz.training_lab.plane import boundary_alt, boundary_figure, neuron_alt, neuron_figure
 
 
@@ -65,13 +76,20 @@ def loss_view(run: LabRun, shown: int, height: int, font_size: int) -> tuple[go.
 
 
 def prediction_view(
-    run: LabRun, net: Network, shown: int, height: int, font_size: int
+    run: LabRun,
+    net: Network,
+    shown: int,
+    height: int,
+    font_size: int,
+    discretise: bool = False,
+    show_test: bool = True,
 ) -> tuple[go.Figure, str]:
     """The model's predictions in the chart that fits the data.
 
-    Classification of 2 features: the decision boundary over the input plane. Classification
-    of more: the confusion matrix. Regression of 1 feature: the fitted curve; of more:
-    predicted against true.
+    Classification of 2 features: the decision boundary over the input plane (`discretise`:
+    hard class colours; `show_test`: the test rows drawn too). Classification of more: the
+    confusion matrix. Regression of 1 feature: the fitted curve; of more: predicted against
+    true.
     """
     dataset, split, history = run.dataset, run.split, run.history
     n_features = dataset.X.shape[1]
@@ -80,9 +98,10 @@ def prediction_view(
     if run.task != "regression" and n_features == 2:
         grid = plane_grid(split, features=run.features)
         names = class_names(run)
+        points = [p for p in labelled_points(run) if show_test or p[2] != "test"]
         figure = boundary_figure(
-            grid.x1, grid.x2, output_grid(net, grid), labelled_points(run),
-            class_names=names, feature_names=dataset.feature_names, **sizes,
+            grid.x1, grid.x2, output_grid(net, grid), points, class_names=names,
+            feature_names=dataset.feature_names, discretise=discretise, **sizes,
         )  # fmt: skip
         return figure, boundary_alt(names, float(history.train_accuracy[shown]), shown)
     if run.task != "regression":
@@ -105,14 +124,26 @@ def prediction_view(
 
 def network_view(
     run: LabRun, net: Network, shown: int, height: int, font_size: int
-) -> tuple[go.Figure, str]:
-    """The network graph of `net` (edge width and colour: weight)."""
+) -> tuple[go.Figure, str, str | None]:
+    """The network graph of `net` (edge width and colour: weight), each hidden and output
+    neuron showing its output over the input plane (2-input data), weights at zero dashed
+    (with L1); and a sentence counting those weights (None without L1)."""
     figure = network_figure(
         net.weights, net.biases, input_names=input_names(run),
         output_names=output_names(run), activations=net.activations,
         height=height, font_size=font_size,
     )  # fmt: skip
-    return figure, network_alt(net.layer_sizes, net.weights, shown)
+    grid = thumbnail_grid(run)
+    if grid is not None:
+        colors = code_colors(CLASS_FILLS[0], MIDDLE_FILL, CLASS_FILLS[1])
+        add_thumbnails(figure, net.layer_sizes, neuron_codes(net, grid), colors)
+    note = None
+    if run.settings.l1 > 0:
+        threshold = zero_threshold(run.settings)
+        add_zero_weights(figure, net.layer_sizes, zero_weight_masks(net.weights, threshold))
+        n_zero, n_total = count_zero_weights(net.weights, threshold)
+        note = zero_weights_text(n_zero, n_total, run.settings.l1, threshold)
+    return figure, network_alt(net.layer_sizes, net.weights, shown), note
 
 
 def neuron_label(layer: int, unit: int, n_layers: int) -> str:
