@@ -303,3 +303,28 @@ def test_step_size_one_training_step_makes_one_update_per_next(browser, app_url)
     _wait_phase(page, 2)  # the new step opens at its loss: what the update did
     assert page.eval_on_selector(f"{PLAYER} select.step-size", "e => e.value") == "step"
     page.context.close()
+
+
+def test_step_click_benchmark_runs_against_real_servers():
+    # In a child process: this session's sync Playwright cannot start a second one in-process.
+    import json
+    import subprocess
+    import sys
+
+    from tests.e2e.helpers import PROJECT_ROOT
+
+    code = (
+        "import json; from bench import step_click;"
+        " print(json.dumps(step_click.run(quick=True)['raw']))"
+    )
+    child = subprocess.run(
+        [sys.executable, "-c", code], cwd=PROJECT_ROOT, capture_output=True, text=True,
+        timeout=600,
+    )  # fmt: skip
+    assert child.returncode == 0, child.stderr[-3000:]
+    raw = json.loads(child.stdout.strip().splitlines()[-1])
+    assert raw["bare"]["ms"] > 0 and raw["bare"]["cpu_ms"] > 0
+    for name in ("player_motion_off", "player_motion_on"):
+        assert raw[name]["errors"] == 0 and raw[name]["ms"] > 0
+    assert raw["player_motion_on"]["motion_start_ms"] is not None
+    assert raw["player_motion_off"]["motion_start_ms"] is None  # reduced motion: none

@@ -345,6 +345,11 @@ export default function ({ data, key, parentElement, setTriggerValue }) {
       })
     );
     side.narration.textContent = spec.narration;
+    svg.setAttribute(
+      "aria-label",
+      `Network graph, ${data.layer_sizes.join("-")} network, phase ${index + 1} of ${phases.length}:` +
+        ` ${spec.title}. ${spec.narration}`
+    );
     buttons.prev.disabled = index === 0;
     buttons.next.textContent =
       index === last || state.stepSize === "step" ? "Next training step ▶" : "Next ▶";
