@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 from html import escape
 
-WIDTH, HEIGHT = 760, 300
+WIDTH, HEIGHT = 760, 330
 PANEL_W, PANEL_H = 300, 200
 LEFT, TOP = 60, 50
 COLOURS = {1: "#1f77b4", 2: "#d62728", 3: "#2ca02c", 4: "#9467bd"}
@@ -111,12 +111,12 @@ def load_chart_svg(rows: list[dict], title: str) -> str:
     for replicas in sorted(by_replicas):
         colour = COLOURS.get(replicas, "#333")
         label = "1 replica" if replicas == 1 else f"{replicas} replicas + nginx"
-        parts.append(f'<rect x="{legend_x}" y="{HEIGHT - 18}" width="12" height="4" '
+        parts.append(f'<rect x="{legend_x}" y="{HEIGHT - 16}" width="12" height="4" '
                      f'fill="{colour}"/>')  # fmt: skip
-        parts.append(f'<text x="{legend_x + 18}" y="{HEIGHT - 12}" font-size="12">'
+        parts.append(f'<text x="{legend_x + 18}" y="{HEIGHT - 10}" font-size="12">'
                      f"{escape(label)}</text>")  # fmt: skip
         legend_x += 190
-    parts.append(f'<text x="{legend_x}" y="{HEIGHT - 12}" font-size="12" fill="#666">'
+    parts.append(f'<text x="{legend_x}" y="{HEIGHT - 10}" font-size="12" fill="#666">'
                  "dashed: 1 s; ▲ off the scale</text>")  # fmt: skip
     parts.append("</svg>")
     return "\n".join(parts) + "\n"

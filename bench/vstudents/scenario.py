@@ -106,7 +106,8 @@ async def run_class(
     timing = timing or Timing()
     rng = random.Random(seed)
     if warm_pages:
-        await warm_up_pages(cluster.url, {ROLES[role][0] for role in mix.roles()})
+        for url in cluster.replica_urls or [cluster.url]:
+            await warm_up_pages(url, {ROLES[role][0] for role in mix.roles()})
     me = psutil.Process()
     my_cpu_start = sum(me.cpu_times()[:2])
     idle = cluster.sample()

@@ -80,6 +80,7 @@ class Cluster:
     replicas: list[psutil.Process]
     nginx: list[psutil.Process] = field(default_factory=list)
     run_dir: Path | None = None
+    replica_urls: list[str] = field(default_factory=list)  # each replica, bypassing nginx
 
     def sample(self) -> Sample:
         replica_cpu = replica_rss = nginx_cpu = 0.0
@@ -134,7 +135,8 @@ def serving(
             for process in watched:
                 process.nice(niceness)
         if replicas == 1:
-            yield Cluster(f"http://127.0.0.1:{ports[0]}", watched, run_dir=run_dir)
+            url = f"http://127.0.0.1:{ports[0]}"
+            yield Cluster(url, watched, run_dir=run_dir, replica_urls=[url])
             return
         listen = free_port()
         prefix = run_dir / "nginx"
@@ -149,7 +151,8 @@ def serving(
         processes.append(nginx)
         url = f"http://127.0.0.1:{listen}"
         wait_healthy(url, timeout=20, process=nginx)
-        yield Cluster(url, watched, [psutil.Process(nginx.pid)], run_dir=run_dir)
+        replica_urls = [f"http://127.0.0.1:{port}" for port in ports]
+        yield Cluster(url, watched, [psutil.Process(nginx.pid)], run_dir, replica_urls)
     finally:
         stop_processes(processes)
 

@@ -45,8 +45,6 @@ def test_three_virtual_students_get_every_update_without_errors(cluster):
         # Each action waited until a finished run showed its change (a timeout is an error).
         assert result.attempts >= 1, result
         assert len(result.latencies) == result.attempts, result
-    stepping = next(r for r in results if r.role == "stepping")
-    assert stepping.attempts >= 3  # Next every 0.3-0.6 s for 5 s
     assert server_log_errors(cluster) == []
     assert cluster.alive()
 
