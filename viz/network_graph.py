@@ -697,12 +697,12 @@ def phase_view(
     edge_hover = {
         "w": [record.W for record in layers],
         "dL/dw": dW,
-        "new w": [record.W_new if updated else None for record in layers],
+        "w_new": [record.W_new if updated else None for record in layers],
     }
     bias_hover = {
         "b": [record.b for record in layers],
         "dL/db": db,
-        "new b": [record.b_new if updated else None for record in layers],
+        "b_new": [record.b_new if updated else None for record in layers],
     }
     weights, biases = [record.W for record in layers], [record.b for record in layers]
     nodes = Shown(shown_a, "a", node_hover)
@@ -714,8 +714,8 @@ def phase_view(
         edges = Shown(dW, "dL/dw", edge_hover)
         bias_marks = Shown(db, "dL/db", bias_hover)
     elif updated:
-        edges = Shown([record.W_new for record in layers], "new w", edge_hover)
-        bias_marks = Shown([record.b_new for record in layers], "new b", bias_hover)
+        edges = Shown([record.W_new for record in layers], "w_new", edge_hover)
+        bias_marks = Shown([record.b_new for record in layers], "b_new", bias_hover)
     options = GraphOptions(
         nodes=nodes,
         edges=edges,

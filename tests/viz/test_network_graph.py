@@ -240,7 +240,7 @@ def test_phase_view_gives_the_parameters_and_the_options_of_the_phase():
     update = phase_sequence(2)[-1]
     weights, biases, options = phase_view(trace, update)
     np.testing.assert_array_equal(weights[1], trace.layers[1].W)
-    assert options.edges.title == "new w" and options.highlight_layer is None
+    assert options.edges.title == "w_new" and options.highlight_layer is None
     np.testing.assert_array_equal(options.edges.values[1], trace.layers[1].W_new)
     np.testing.assert_array_equal(options.biases.values[0], trace.layers[0].b_new)
 
@@ -294,8 +294,8 @@ def test_forward_phases_show_nothing_that_is_computed_later():
     trace = scenario.network.compute_trace(scenario.X, scenario.Y, 0.5)
     fig = _phase_figure(trace, phase_sequence(2)[0])  # forward through the hidden layer
     text = _all_text(fig)
-    assert "dL/dw" not in text and "delta =" not in text and "new w" not in text
+    assert "dL/dw" not in text and "delta =" not in text and "w_new" not in text
     assert format_number(trace.layers[0].z[0, 0]) in text
     assert format_number(trace.layers[1].z[0, 0]) not in text
     update = _phase_figure(trace, phase_sequence(2)[-1])
-    assert "dL/dw =" in _all_text(update) and "new w =" in _all_text(update)
+    assert "dL/dw =" in _all_text(update) and "w_new =" in _all_text(update)

@@ -8,7 +8,7 @@ from viz.format import format_number
 from viz.step_by_step.tables import progress_strip
 
 # What the graph's edges show in each kind of phase.
-EDGE_QUANTITY = {FORWARD: "w", LOSS: "w", BACKWARD: "dL/dw", UPDATE: "new w"}
+EDGE_QUANTITY = {FORWARD: "w", LOSS: "w", BACKWARD: "dL/dw", UPDATE: "w_new"}
 
 
 def weight_label(weight: tuple[int, int, int]) -> str:
@@ -92,7 +92,7 @@ def inspector_metrics(
     return [
         ("dL/dw (backprop)", format_number(gradient, 6)),
         ("dL/dw (finite difference)", format_number(numerical, 6)),
-        ("new w", format_number(new_weight)),
+        ("new w", format_number(new_weight)),  # bench/vstudents reads this label
     ]
 
 
