@@ -108,10 +108,10 @@ def _sign(value: float) -> str:
 def _pick(values: np.ndarray, step: int) -> tuple[int, ...]:
     """An entry that varies from step to step but is never an exactly-zero one if avoidable."""
     flat = np.ravel(values)
-    candidates = [i for i in range(flat.size) if np.isfinite(flat[i]) and flat[i] != 0]
-    if not candidates:
-        candidates = list(range(flat.size))
-    index = candidates[step % len(candidates)]
+    candidates = np.flatnonzero(np.isfinite(flat) & (flat != 0))
+    if not candidates.size:
+        candidates = np.arange(flat.size)
+    index = int(candidates[step % candidates.size])
     return tuple(int(i) for i in np.unravel_index(index, values.shape))
 
 

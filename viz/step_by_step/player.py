@@ -44,9 +44,18 @@ def _plain(values: np.ndarray) -> list:
     return as_object.tolist()
 
 
-def _labels(values: np.ndarray) -> list:
-    """Nested lists of graph labels (GRAPH_DIGITS significant figures, words for NaN/inf)."""
+def _labels(values: np.ndarray, printed: bool = True) -> list:
+    """Nested lists of graph labels (GRAPH_DIGITS significant figures, words for NaN/inf).
+
+    With `printed` False (values the graph does not print, e.g. edges at the caps) only the
+    non-finite ones get their words, for hover; the rest stay empty (formatting thousands of
+    numbers nobody sees is most of the data's build time at the caps)."""
     array = np.asarray(values, dtype=float)
+    if not printed:
+        labels = np.full(array.shape, "", dtype=object)
+        for index in zip(*np.nonzero(~np.isfinite(array)), strict=True):
+            labels[index] = format_number(array[index], GRAPH_DIGITS)
+        return labels.tolist()
     return np.vectorize(lambda v: format_number(v, GRAPH_DIGITS), otypes=[object])(array).tolist()
 
 
@@ -203,8 +212,9 @@ def player_data(
         ("db", [r.db for r in layers]),
         ("b_new", [r.b_new for r in layers]),
     ):
+        printed = n_edges <= LABEL_EDGE_LIMIT or name not in ("W", "dW", "W_new")
         values[name] = [_plain(array) for array in arrays]
-        labels[name] = [_labels(array) for array in arrays]
+        labels[name] = [_labels(array, printed) for array in arrays]
     # z and delta have nothing for the input layer: pad so index = node layer everywhere.
     for name in ("z", "delta"):
         values[name].insert(0, None)
