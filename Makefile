@@ -18,7 +18,7 @@ test: $(VENV)/.dev-installed system-deps
 bench: $(VENV)/.dev-installed system-deps
 	$(PY) -m bench
 
-# Virtual students over Streamlit's protocol, 1 and 2 replicas (README "Load"), about 25 min.
+# Virtual students over Streamlit's protocol, 1 and 2 replicas (README "Load"), about 15 min.
 load: $(VENV)/.dev-installed system-deps
 	$(PY) -m bench.protocol_load table class30 drop faults
 

@@ -1,6 +1,6 @@
 """Run the benchmarks and write bench/results/results.md and one JSON file per benchmark.
 
-    .venv/bin/python -m bench                    # everything (make bench), about 25 minutes
+    .venv/bin/python -m bench                    # everything (make bench), about 20 minutes
     .venv/bin/python -m bench engine memory      # only some (names in BENCHMARKS below)
     .venv/bin/python -m bench --quick            # tiny repeat counts, to check the harness
 
@@ -32,7 +32,7 @@ MODULES = {
     "memory": "bench.memory",
     "step_click": "bench.step_click",
     "lab_play": "bench.lab_play",
-    "protocol": "bench.protocol_load",  # virtual students, 1 and 2 replicas (~12 min; make load)
+    "protocol": "bench.protocol_load",  # virtual students, 1 and 2 replicas (~10 min; make load)
     "class_room": "bench.class_room",  # a class room of 100 virtual students, idle and answering
 }
 
