@@ -18,28 +18,43 @@ import time
 from collections.abc import Iterator
 
 from bench.common import fmt, median
-from tests.e2e.helpers import APP_IDLE
+from tests.e2e.helpers import new_page, wait_for_app
 
 # One click, timed in the page: resolves with the milliseconds until the rerun it caused has
-# finished and two animation frames have been painted.
+# finished and two animation frames have been painted. The states are read from the mutation
+# records (each record's oldValue is the state before that change, the next record's oldValue
+# or the attribute the state after it), never sampled in the callback: a rerun whose "running"
+# and "notRunning" both land before the callback runs would otherwise be missed.
 CLICK_TO_RENDER_JS = """
 (selector) => new Promise((resolve, reject) => {
   const app = document.querySelector('[data-testid="stApp"]');
   const button = document.querySelector(selector);
   if (!app || !button) { reject(new Error('no app or no button ' + selector)); return; }
+  const attribute = 'data-test-script-state';
+  let state = app.getAttribute(attribute);
   let sawRunning = false;
+  let done = false;
   const start = performance.now();
-  const timer = setTimeout(() => { observer.disconnect(); reject(new Error('timeout')); }, 30000);
-  const observer = new MutationObserver(() => {
-    const state = app.getAttribute('data-test-script-state');
-    if (state === 'running') { sawRunning = true; return; }
-    if (sawRunning && state === 'notRunning') {
+  const timer = setTimeout(() => {
+    observer.disconnect();
+    reject(new Error('timeout: no finished rerun within 30 s, last state ' + state));
+  }, 30000);
+  const saw = (value) => {
+    if (done || value === state) return;
+    if (value === 'running') sawRunning = true;
+    else if (sawRunning && state === 'running') {
+      done = true;
       observer.disconnect();
       clearTimeout(timer);
       requestAnimationFrame(() => requestAnimationFrame(() => resolve(performance.now() - start)));
     }
+    state = value;
+  };
+  const observer = new MutationObserver((records) => {
+    for (const record of records) saw(record.oldValue);
+    saw(app.getAttribute(attribute));
   });
-  observer.observe(app, {attributes: true, attributeFilter: ['data-test-script-state']});
+  observer.observe(app, {attributes: true, attributeOldValue: true, attributeFilter: [attribute]});
   button.click();
 })
 """
@@ -95,15 +110,13 @@ def chromium() -> Iterator[object]:
 
 
 def wait_idle(page, timeout: float = 60_000) -> None:
-    page.wait_for_selector('[data-testid="stApp"]', timeout=timeout)
-    page.wait_for_timeout(150)
-    page.wait_for_selector(APP_IDLE, timeout=timeout)
+    """Wait until every script run started so far has finished (the browser tests' wait)."""
+    wait_for_app(page, timeout=timeout)
 
 
 def open_page(browser, base_url: str, title: str, query: str = ""):
     """A new 1280x720 tab on the page whose sidebar link reads `title` (then `query`, if any)."""
-    context = browser.new_context(viewport={"width": 1280, "height": 720})
-    page = context.new_page()
+    page = new_page(browser)
     page.set_default_timeout(60_000)
     page.goto(base_url)
     wait_idle(page)

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.helpers import CHROMIUM, CHROMIUM_ARGS, PROJECT_ROOT, running_server
+from tests.e2e.helpers import CHROMIUM, CHROMIUM_ARGS, PROJECT_ROOT, new_page, running_server
 
 OUTPUT_ROOT = PROJECT_ROOT / "test-output"
 
@@ -41,12 +41,11 @@ def browser():
 
 @pytest.fixture
 def page(browser):
-    """A fresh browser context and page at 1280x720 (a projector's size)."""
-    context = browser.new_context(viewport={"width": 1280, "height": 720})
-    page = context.new_page()
-    page.set_default_timeout(30_000)
+    """A fresh browser context and page at 1280x720 (a projector's size), counting the app's
+    script runs from the start (see tests/e2e/helpers.py wait_for_app and rerun)."""
+    page = new_page(browser)
     yield page
-    context.close()
+    page.context.close()
 
 
 @pytest.fixture

@@ -11,6 +11,8 @@ import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -25,6 +27,9 @@ CHROMIUM_ARGS = [
 APP_IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 EXCEPTION = '[data-testid="stException"]'
 MAIN_ELEMENT = '[data-testid="stMain"] [data-testid="stElementContainer"]'
+# Default wait for a page state (ms). Generous: on a shared 2-core machine under load a first
+# view of a heavy page took 19 s (load average 15-20); speed is measured in bench/, never here.
+WAIT_MS = 90_000
 
 
 def free_port() -> int:
@@ -93,17 +98,100 @@ def running_server(extra_args: list[str] | None = None) -> Iterator[StreamlitSer
         server.stop()
 
 
-def wait_for_app(page, timeout: float = 30_000) -> None:
-    """Wait until the Streamlit script has rendered the view and finished running.
+# Counts the app's script runs from the mutation records of stApp's script-state attribute.
+# Each record's oldValue is the state before that change, so a run whose "running" and
+# "notRunning" both land before the observer's callback is still counted (reading the
+# attribute's current value in the callback would miss it). Installed at document start by
+# `new_page` / the `page` fixture, or late by `wait_for_app` on any other page.
+RUN_COUNTER_JS = """
+(() => {
+  if (window.__bplRuns) return;
+  const runs = window.__bplRuns = {started: 0, completed: 0, state: null, waited: 0};
+  const saw = (value) => {
+    if (value === runs.state) return;
+    if (value === 'running') runs.started += 1;
+    else if (runs.state === 'running') runs.completed += 1;
+    runs.state = value;
+  };
+  const app = () => document.querySelector('[data-testid="stApp"]');
+  if (app()) saw(app().getAttribute('data-test-script-state'));
+  new MutationObserver((records) => {
+    for (const record of records) {
+      if (record.target.getAttribute('data-testid') === 'stApp') saw(record.oldValue);
+    }
+    if (app()) saw(app().getAttribute('data-test-script-state'));
+  }).observe(document, {attributes: true, attributeOldValue: true, subtree: true,
+                        attributeFilter: ['data-test-script-state']});
+})()
+"""
+RUNS_SETTLED = "() => window.__bplRuns.completed === window.__bplRuns.started"
+# How long wait_for_app gives an interaction to start a rerun before deciding it started none.
+RERUN_GRACE_MS = 1_000
 
-    The app reports "notRunning" before its first run too, so wait for a rendered element
-    of the main area first; every page of the app draws at least one.
+
+def new_page(browser, width: int = 1280, height: int = 720, **context_options):
+    """A page in a fresh browser context that counts the app's script runs from the start."""
+    context = browser.new_context(viewport={"width": width, "height": height}, **context_options)
+    context.add_init_script(RUN_COUNTER_JS)
+    page = context.new_page()
+    page.set_default_timeout(WAIT_MS)
+    return page
+
+
+def _finish_waiting(page, timeout: float) -> None:
+    page.wait_for_function(RUNS_SETTLED, timeout=timeout)
+    page.wait_for_selector(APP_IDLE, timeout=timeout)
+    page.evaluate("() => { window.__bplRuns.waited = window.__bplRuns.started; }")
+
+
+def wait_for_app(page, timeout: float = WAIT_MS) -> None:
+    """Wait until the view is rendered and every script run started so far has finished.
+
+    The app reports "notRunning" before its first run too, so a rendered element of the main
+    area comes first (every page draws one). After an interaction this waits for the rerun
+    it started: up to RERUN_GRACE_MS for the run to begin (an interaction may start none),
+    then for its end, counted from events rather than sampled. When an interaction surely
+    reruns the script, `with rerun(page): ...` waits for exactly that, with no grace period.
     """
     page.wait_for_selector('[data-testid="stApp"]', timeout=timeout)
-    page.wait_for_selector(MAIN_ELEMENT, timeout=timeout)
-    # The state flips to running shortly after an interaction; give it a moment to start.
-    page.wait_for_timeout(150)
-    page.wait_for_selector(APP_IDLE, timeout=timeout)
+    # Attached, not visible: the first element can be an invisible one (presenter CSS).
+    page.wait_for_selector(MAIN_ELEMENT, state="attached", timeout=timeout)
+    page.evaluate(RUN_COUNTER_JS)  # no-op when the page fixture installed it at start
+    started_since_last_wait = "() => window.__bplRuns.started > window.__bplRuns.waited"
+    if not page.evaluate(started_since_last_wait):
+        try:
+            page.wait_for_function(started_since_last_wait, timeout=RERUN_GRACE_MS)
+        except PlaywrightTimeoutError:
+            pass  # nothing started a run: the view is already settled
+    _finish_waiting(page, timeout)
+
+
+@contextlib.contextmanager
+def rerun(page, timeout: float = WAIT_MS) -> Iterator[None]:
+    """`with rerun(page): page.click(...)`: wait for the script run the action starts.
+
+    Fails (after `timeout`) if the action starts no run; never relies on a fixed sleep.
+    """
+    page.evaluate(RUN_COUNTER_JS)
+    before = page.evaluate("() => window.__bplRuns.started")
+    yield
+    page.wait_for_function(f"() => window.__bplRuns.started > {before}", timeout=timeout)
+    _finish_waiting(page, timeout)
+
+
+def open_view(page, url: str, timeout: float = WAIT_MS) -> None:
+    """Open `url`, wait for the app, close the notice a server's first view can show, and wait
+    until every chart is drawn (charts show a skeleton until then)."""
+    page.goto(url)
+    wait_for_app(page, timeout=timeout)
+    close = page.get_by_role("dialog").get_by_role("button", name="Close")
+    if close.count():  # the first view of a fresh server (tests/e2e/test_cold_start.py)
+        close.first.click()
+        wait_for_app(page, timeout=timeout)
+    page.wait_for_function(
+        "document.querySelectorAll('[data-testid=\"stSkeleton\"]').length === 0",
+        timeout=timeout,
+    )
 
 
 def assert_no_exception(page) -> None:

@@ -4,29 +4,22 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.e2e.helpers import assert_no_exception, wait_for_app
+from tests.e2e.helpers import assert_no_exception, open_view, rerun
 
 SIDEBAR = '[data-testid="stSidebar"]'
-GRAPH = ".st-key-step_graph"  # the step page's network graph (Streamlit marks keyed elements)
+GRAPH = ".st-key-step_player"  # the step page's player: network graph, motion, narration
+PLAYER = ".player"  # inside the player's shadow root (Playwright's CSS pierces it)
 
 
 def _graph_box(page) -> dict:
-    page.locator(f"{GRAPH} .main-svg").first.wait_for()  # drawn (a skeleton until then)
+    page.wait_for_selector(f"{PLAYER}[data-ready]")  # drawn and its keys bound
     return page.locator(GRAPH).bounding_box()
 
 
 def _open(page, url: str) -> None:
-    """Open a view; close the 'page not found' notice a server's first view can show.
-
-    That notice is a known first-run bug (tests/e2e/test_cold_start.py covers it); this file
-    tests presenter mode, whichever test happens to be the server's first view.
-    """
-    page.goto(url)
-    wait_for_app(page)
-    close = page.get_by_role("dialog").get_by_role("button", name="Close")
-    if close.count():
-        close.first.click()
-        wait_for_app(page)
+    """Open a view and wait until it is drawn (the first-view notice of a fresh server, a
+    known first-run bug covered by tests/e2e/test_cold_start.py, is closed)."""
+    open_view(page, url)
 
 
 def _root_font_px(page) -> float:
@@ -39,7 +32,7 @@ def _presenter_toggle(page):
 
 def _focus_page(page) -> None:
     """Keyboard shortcuts need the document focused: click plain text that no widget owns."""
-    page.get_by_text("Training step").first.click()
+    page.get_by_text("Step by step", exact=True).first.click()
 
 
 def test_presenter_link_hides_sidebar_enlarges_text_and_keeps_the_toggle(page, app_url, shot_dir):
@@ -68,19 +61,13 @@ def test_presenter_link_hides_sidebar_enlarges_text_and_keeps_the_toggle(page, a
 
 def test_arrow_keys_step_forward_and_back_in_presenter_mode(page, app_url, shot_dir):
     _open(page, f"{app_url}/step?presenter=true")
-    expect(page.get_by_text("phase 1 of 6").first).to_be_visible()
-    # Right after a page load a key press is sometimes lost (seen in and out of presenter
-    # mode, about 1 in 4 loads: the graph's first draw is still talking to the server);
-    # let the page settle first. Reported to the step page's owner.
     _graph_box(page)
-    page.wait_for_timeout(1500)
-    wait_for_app(page)
+    page.wait_for_selector(f'{PLAYER}[data-phase="0"]')
     _focus_page(page)
-    for key, phase in [("ArrowRight", 2), ("ArrowRight", 3), ("ArrowLeft", 2)]:
-        page.keyboard.press(key)
-        wait_for_app(page)
-        expect(page.get_by_text(f"phase {phase} of 6").first).to_be_visible(timeout=10_000)
-        if phase == 3:
+    for key, phase in [("ArrowRight", 1), ("ArrowRight", 2), ("ArrowLeft", 1)]:
+        page.keyboard.press(key)  # from the very first press: no settling time
+        page.wait_for_selector(f'{PLAYER}[data-phase="{phase}"]')
+        if phase == 2:
             page.screenshot(path=str(shot_dir / "phase-3-presenter.png"))
     assert not page.locator(SIDEBAR).first.is_visible()
     assert_no_exception(page)
@@ -88,8 +75,8 @@ def test_arrow_keys_step_forward_and_back_in_presenter_mode(page, app_url, shot_
 
 def test_switching_presenter_off_brings_the_sidebar_back_and_cleans_the_url(page, app_url):
     _open(page, f"{app_url}/step?presenter=true")
-    page.locator(".st-key-presenter label").first.click()
-    wait_for_app(page)
+    with rerun(page):
+        page.locator(".st-key-presenter label").first.click()
     assert page.locator(SIDEBAR).first.is_visible()
     assert "presenter" not in page.url
     assert not _presenter_toggle(page).is_checked()
@@ -108,8 +95,8 @@ def test_share_link_follows_a_changed_setting_and_leaves_presenter_mode_out(page
     _open(page, f"{app_url}/step?presenter=true")
     rate = page.locator(".st-key-step_lr input")
     rate.fill("0.25")
-    rate.press("Enter")
-    wait_for_app(page)
+    with rerun(page):
+        rate.press("Enter")
     expect(page).to_have_url(re.compile(r"step_lr=0\.25"))
     page.get_by_text("Share this view").click()
     link = page.locator('[data-testid="stCode"]').first
