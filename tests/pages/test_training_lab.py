@@ -535,3 +535,14 @@ def test_the_network_graph_has_a_thumbnail_for_every_neuron(lab):
     images = figure["layout"]["images"]
     assert len(images) == 8 + 1  # 8 hidden units and the output
     assert all(image["source"].startswith("data:image/png;base64,") for image in images)
+
+
+def test_play_stops_cleanly_when_the_scenario_changes(lab):
+    lab.button(key="lab_play").click().run()
+    assert lab.session_state["lab_playing"] is True and _player(lab) is not None
+    lab.selectbox(key="lab_dataset").set_value(DATASET_LABELS["circles"]).run()
+    assert not lab.exception
+    assert lab.session_state["lab_playing"] is False and _player(lab) is None
+    assert _run(lab).settings.dataset == "circles" and _run(lab).trainer.updates == 0
+    lab.run()  # no timer left: nothing trains
+    assert _run(lab).trainer.updates == 0

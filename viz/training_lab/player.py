@@ -8,7 +8,7 @@ computed here and in `lessons.training_lab_play`; it never runs the network.
 
 Pictures travel as base64 bytes (0..255 on a fixed scale per activation), weights rounded to
 4 significant digits, and the loss curves thinned to MAX_POINTS points, so a chunk of twelve
-frames of the default 2-8-1 network is about 80 kB of JSON.
+frames of the default 2-8-1 network is about 140 kB of JSON.
 """
 
 import base64
