@@ -34,6 +34,7 @@ from bench.vstudents.servers import committed_snapshot, serving
 from lessons import class_room as cr
 from lessons.class_store import open_store
 
+JOIN_ERRORS: list[str] = []  # why students could not join, for the notes
 ANSWER_WINDOW = 10.0  # seconds in which every student answers
 CHOICES = "yes\nno\nmaybe"
 
@@ -65,6 +66,7 @@ async def _join(url: str, code: str, n: int, spread: float) -> list[StreamlitSes
     joined = [s for s, result in zip(sessions, opened, strict=True) if result is None]
     for session, result in zip(sessions, opened, strict=True):
         if result is not None:
+            JOIN_ERRORS.append(f"{type(result).__name__}: {result}; {session.stats.errors[:2]}")
             with contextlib.suppress(Exception):
                 await session.close()
     return joined
@@ -197,6 +199,7 @@ def run(quick: bool = False, students: int | None = None) -> dict:
             " the virtual students run in the benchmark process, not counted",
             *(f"failure: {f}" for f in result["failures"]),
             *(f"session error: {e}" for e in result["session_errors"]),
+            *(f"join error: {e}"[:300] for e in sorted(set(JOIN_ERRORS))[:3]),
         ],
     }
 
