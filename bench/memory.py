@@ -221,13 +221,15 @@ def _play(page, seconds: float) -> None:
     """Press Play in the lab, train for `seconds` (or until it finishes), then stop."""
     import re
 
+    from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+
     page.locator(".st-key-lab_play button").click()
     page.get_by_role("button", name=re.compile("Pause")).wait_for()
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if page.get_by_role("button", name=re.compile("Play")).count():
-            return  # finished
-        page.wait_for_timeout(500)
+    try:  # the run ends by itself (Play comes back) or plays for `seconds`
+        page.get_by_role("button", name=re.compile("Play")).wait_for(timeout=seconds * 1000)
+        return
+    except PlaywrightTimeoutError:
+        pass
     page.locator(".st-key-lab_play button").click()
     page.get_by_role("button", name=re.compile("Play")).wait_for(timeout=120_000)
 

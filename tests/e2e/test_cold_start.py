@@ -8,7 +8,7 @@ process an old-style multipage app) only happen on the very first script runs of
 import pytest
 
 from deploy.replicas import warm_up
-from tests.e2e.helpers import assert_no_exception, running_server, wait_for_app
+from tests.e2e.helpers import assert_no_exception, new_page, running_server, wait_for_app
 
 DEEP_LINKS = ["step", "lab", "activations", "chain-rule", "learning-rate", "worked-example"]
 
@@ -65,9 +65,8 @@ def test_a_warmed_up_server_opens_a_deep_link_cleanly(page, fresh_server, path):
 
 def test_simultaneous_first_views_of_every_page_render(browser, fresh_server):
     """Several browsers hit a fresh server at once (the pandas partial-import race)."""
-    contexts = [browser.new_context(viewport={"width": 1280, "height": 720}) for _ in DEEP_LINKS]
+    pages = [new_page(browser) for _ in DEEP_LINKS]
     try:
-        pages = [context.new_page() for context in contexts]
         for page, path in zip(pages, DEEP_LINKS, strict=True):
             page.goto(f"{fresh_server.url}/{path}", wait_until="commit")
         for page in pages:
@@ -75,5 +74,5 @@ def test_simultaneous_first_views_of_every_page_render(browser, fresh_server):
             assert_no_exception(page)
         assert "Traceback" not in fresh_server.log_text(), fresh_server.log_text()[-3000:]
     finally:
-        for context in contexts:
-            context.close()
+        for page in pages:
+            page.context.close()
