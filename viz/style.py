@@ -36,7 +36,7 @@ from typing import Any
 
 import plotly.graph_objects as go
 import plotly.io as pio
-from plotly.colors import get_colorscale
+from plotly.colors import get_colorscale, sample_colorscale
 
 # --- Okabe-Ito colours --------------------------------------------------------------------
 BLUE = "#0072B2"
@@ -67,6 +67,8 @@ POSITIVE_COLOR = "rgb(33,102,172)"  # the scale at 0.9
 ZERO_COLOR = "rgb(247,247,247)"  # the scale's midpoint
 SEQUENTIAL_SCALE_NAME = "Blues"  # one-signed magnitudes: loss surfaces, counts
 SEQUENTIAL_SCALE: list[list[Any]] = [list(stop) for stop in get_colorscale(SEQUENTIAL_SCALE_NAME)]
+LAYER_SCALE_NAME = "Viridis"  # one colour per layer, sampled (layers also differ by dash)
+LAYER_SCALE: list[list[Any]] = [list(stop) for stop in get_colorscale(LAYER_SCALE_NAME)]
 
 # --- Emphasis and neutral ink -------------------------------------------------------------
 ACTIVE_COLOR = VERMILLION  # being computed now; the gradient flowing back from it
@@ -75,6 +77,7 @@ HIGHLIGHT_COLOR = ORANGE  # the selected unit, edge or point
 DIMMED_COLOR = "#9A9A9A"  # not in play (edges no gradient flows along yet)
 GUIDE_COLOR = "#888888"  # reference lines: the chosen z, y = x, thresholds
 OUTLINE_COLOR = "#555555"  # outlines of nodes and markers
+MONOCHROME_COLOR = "#444444"  # data markers drawn in one colour over a coloured plane
 INK_COLOR = "#222222"  # strong lines drawn over data: decision boundary, fitted curve
 TEXT_COLOR = "#111111"  # text on light fills
 VALUE_TEXT_COLOR = "#1f3b73"  # values written next to nodes (dark blue; 10:1 on white)
@@ -93,6 +96,7 @@ MARKER_OUTLINE_COLOR = "#333333"
 BACKGROUND_COLOR = "white"
 LABEL_BACKGROUND = "rgba(255,255,255,0.9)"  # behind text drawn over lines
 LEGEND_BACKGROUND = "rgba(255,255,255,0.7)"  # behind a legend drawn over data
+TRANSPARENT = "rgba(0,0,0,0)"  # a figure background that shows the page behind it
 
 # --- Fonts ----------------------------------------------------------------------------------
 NORMAL_FONT_SIZE = 14  # px, figures on a laptop screen
@@ -146,6 +150,13 @@ def base_layout(
         layout["title"] = {"text": title, "font": title_font(font_size)}
     layout.update(extra)
     return layout
+
+
+def signed_colour(value: float) -> str:
+    """The diverging scale's colour for `value` in [-1, 1] (-1 most negative, 0 the midpoint,
+    1 most positive), as 'rgb(r, g, b)'; values outside are clipped."""
+    fraction = 0.5 + 0.5 * min(max(float(value), -1.0), 1.0)
+    return sample_colorscale(DIVERGING_SCALE, [fraction])[0]
 
 
 def series_style(index: int) -> tuple[str, str, str]:

@@ -69,6 +69,13 @@ def test_sign_colours_are_the_ends_of_the_diverging_scale():
     assert red > blue  # red = negative, blue = positive, as the captions say
 
 
+def test_signed_colour_runs_from_red_through_the_midpoint_to_blue():
+    assert style.signed_colour(0.0).replace(" ", "") == style.ZERO_COLOR
+    assert style.signed_colour(-0.8).replace(" ", "") == style.NEGATIVE_COLOR
+    assert style.signed_colour(0.8).replace(" ", "") == style.POSITIVE_COLOR
+    assert style.signed_colour(5.0) == style.signed_colour(1.0)  # clipped
+
+
 def test_series_differ_by_dash_and_symbol_as_well_as_colour():
     styles = [style.series_style(index) for index in range(len(style.SERIES_COLORS))]
     for position in range(3):
