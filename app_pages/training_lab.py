@@ -34,6 +34,8 @@ from lessons.training_lab import (
     full_batch_gradients,
     recorded_updates,
     shown_network,
+    training_classes,
+    two_unit_layers,
 )
 from lessons.training_lab_play import CHUNK_SECONDS, DEFAULT_SPEED, SPEEDS, play_chunk
 from viz import training_lab as charts
@@ -175,6 +177,12 @@ def _counter(run: LabRun, shown: int) -> None:
         columns[3].metric("Test loss", format_number(history.test_loss[shown]))
     else:
         columns[3].metric("Test accuracy", format_number(history.test_accuracy[shown]))
+    if training_classes(run) == 1:
+        st.info(
+            "The training rows hold one class only: a network that always answers that class"
+            " is 100% accurate, so accuracy says nothing here. Watch the loss, or use data"
+            " with both classes (a larger file or a smaller test fraction)."
+        )
 
 
 def _status(run: LabRun) -> None:
@@ -309,6 +317,11 @@ def heavy_views(shown_when_paused: int) -> None:
             st.warning(f"**{diagnosis.message}** {diagnosis.explanation}")
         else:
             st.caption(diagnosis.message)
+    layers = two_unit_layers(net) if run.task != "regression" else []
+    if layers:
+        with error_boundary("the hidden space"):
+            figure, alt = views.hidden_space_view(run, net, layers[-1], shown, height, font)
+            chart(figure, alt, key="lab_chart_hidden_space")
     with error_boundary("the distributions"):
         if gradients is not None:
             chart(

@@ -491,6 +491,34 @@ def class_labels(Y: np.ndarray, task: str) -> np.ndarray:
     return np.argmax(Y, axis=1)
 
 
+def two_unit_layers(net: Network) -> list[int]:
+    """Hidden layers (1 = first) with exactly 2 units: their activations make a plane."""
+    return [layer for layer in range(1, len(net.weights)) if net.layer_sizes[layer] == 2]
+
+
+def hidden_space(run: LabRun, net: Network, layer: int) -> list[tuple[np.ndarray, np.ndarray, str]]:
+    """The data as hidden layer `layer` (2 units) sees it: [(A (m, 2) activations, class (m,),
+    "train"), (..., "test")], A[i] = (a_1, a_2) of row i."""
+    if not 1 <= layer < len(net.weights) or net.layer_sizes[layer] != 2:
+        raise UserInputError("The hidden space needs a hidden layer of exactly 2 units.")
+    parts = []
+    for X, Y, part in ((run.split.X_train, run.split.Y_train, "train"),
+                       (run.split.X_test, run.split.Y_test, "test")):  # fmt: skip
+        if len(X) == 0:
+            parts.append((np.empty((0, 2)), np.empty(0, dtype=int), part))
+            continue
+        A = layer_outputs(net, network_inputs(X, run.features))[layer - 1]
+        parts.append((A, class_labels(Y, run.task), part))
+    return parts
+
+
+def training_classes(run: LabRun) -> int:
+    """How many classes the training rows hold (0 for regression)."""
+    if run.task == "regression":
+        return 0
+    return int(np.unique(class_labels(run.split.Y_train, run.task)).size)
+
+
 def confusion_matrix(net: Network, split: Split, task: str) -> tuple[np.ndarray, str]:
     """(n_classes, n_classes) counts, row = true class, column = predicted; and which rows."""
     X, Y, part = split.X_test, split.Y_test, "test"

@@ -26,6 +26,7 @@ from lessons.training_lab import (
     diagnose_gradients,
     fitted_curve,
     full_batch_gradients,
+    hidden_space,
     history_bound_bytes,
     neuron_grid,
     norms_at,
@@ -36,6 +37,8 @@ from lessons.training_lab import (
     recorded_updates,
     shown_network,
     snapshot_at,
+    training_classes,
+    two_unit_layers,
 )
 
 
@@ -408,3 +411,34 @@ def test_l1_moves_each_weight_by_learning_rate_times_l1_times_its_sign():
     penalised.trainer.step(1)
     for W0, W_plain, W_l1 in zip(start, plain.net.weights, penalised.net.weights, strict=True):
         np.testing.assert_allclose(W_l1 - W_plain, -0.1 * 0.01 * np.sign(W0), atol=1e-15)
+
+
+def test_training_classes_counts_the_classes_the_training_rows_hold():
+    assert training_classes(build_run(LabSettings(dataset="moons"))) == 2
+    assert training_classes(build_run(LabSettings(dataset="three_blobs"))) == 3
+    assert training_classes(build_run(LabSettings(dataset="sine"))) == 0
+    # A file with one row of class 1, held out as the test row: training sees class 0 only.
+    rows = "".join(f"{i},0\n" for i in range(9)) + "9,1\n"
+    dataset = dataset_from_upload(("a,y\n" + rows).encode(), "y")
+    for seed in range(50):
+        run = build_run(LabSettings(dataset=UPLOADED, test_fraction=0.1, seed=seed), dataset)
+        if 1.0 in run.split.Y_test:
+            assert training_classes(run) == 1
+            break
+    else:
+        raise AssertionError("no seed held the class-1 row out")
+
+
+def test_hidden_space_is_the_engines_activations_of_a_two_unit_layer():
+    settings = LabSettings(dataset="circles", hidden_units=(4, 2), hidden_activations=("tanh",) * 2)
+    run = build_run(settings)
+    run.trainer.step(30)
+    assert two_unit_layers(run.net) == [2]
+    (A_train, labels, part), (A_test, _, _) = hidden_space(run, run.net, 2)
+    trace = run.net.compute_trace(run.split.X_train, run.split.Y_train)
+    np.testing.assert_array_equal(A_train, trace.layers[1].a)
+    assert part == "train" and labels.tolist() == run.split.Y_train[:, 0].astype(int).tolist()
+    assert A_test.shape == (len(run.split.X_test), 2)
+    with pytest.raises(UserInputError):
+        hidden_space(run, run.net, 1)  # 4 units
+    assert two_unit_layers(build_run(LabSettings()).net) == []

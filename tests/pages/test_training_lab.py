@@ -546,3 +546,19 @@ def test_play_stops_cleanly_when_the_scenario_changes(lab):
     assert _run(lab).settings.dataset == "circles" and _run(lab).trainer.updates == 0
     lab.run()  # no timer left: nothing trains
     assert _run(lab).trainer.updates == 0
+
+
+def test_a_two_unit_hidden_layer_gets_the_hidden_space_plot(lab):
+    assert not any("lab_chart_hidden_space" in c.proto.id for c in lab.get("plotly_chart"))
+    lab.slider(key="lab_units_1").set_value(2).run()
+    lab.button(key="lab_epoch").click().run()
+    assert not lab.exception
+    run = _run(lab)
+    figure = _chart(lab, "lab_chart_hidden_space")
+    trace = run.net.compute_trace(run.split.X_train, run.split.Y_train)
+    train = [t for t in figure["data"] if t.get("name", "").endswith("(train)")]
+    shown = np.vstack([np.column_stack([_array(t["x"]), _array(t["y"])]) for t in train])
+    expected = trace.layers[0].a
+    assert shown.shape == expected.shape
+    np.testing.assert_allclose(np.sort(shown, axis=0), np.sort(expected, axis=0))
+    assert any(t.get("name") == "output's boundary (z = 0)" for t in figure["data"])

@@ -220,3 +220,65 @@ def neuron_alt(label: str, values: np.ndarray, update: int) -> str:
         f"Output of {label} at each point of the input plane after {update:,} updates: {span}."
         " Grey markers are the data rows."
     )
+
+
+def hidden_space_figure(
+    points: Sequence[tuple[np.ndarray, np.ndarray, str]],
+    *,
+    layer: int,
+    activation: str,
+    class_names: Sequence[str],
+    next_weights: np.ndarray | None = None,
+    next_bias: float | None = None,
+    height: int = 420,
+    font_size: int = 12,
+) -> go.Figure:
+    """The data in the activation space of a 2-unit hidden layer: points (A (m, 2), class (m,),
+    part). With the output's weights (next_weights (2,), next_bias) the line where the output's
+    z = 0 (P = 0.5 for a sigmoid output) is drawn: the straight line the output can draw there.
+    """
+    traces = _class_points(points, class_names, 8 if font_size <= 12 else 11)
+    stacked = [A for A, _, _ in points if len(A)]
+    A_all = np.vstack(stacked) if stacked else np.zeros((1, 2))
+    finite = A_all[np.all(np.isfinite(A_all), axis=1)]
+    low = finite.min(axis=0) if len(finite) else np.zeros(2)
+    high = finite.max(axis=0) if len(finite) else np.ones(2)
+    pad = np.maximum((high - low) * 0.1, 0.05)
+    low, high = low - pad, high + pad
+    if next_weights is not None and next_bias is not None:
+        w1, w2 = (float(w) for w in next_weights)
+        if abs(w2) > 1e-12:
+            a1 = np.array([low[0], high[0]])
+            a2 = -(w1 * a1 + next_bias) / w2
+        elif abs(w1) > 1e-12:
+            a2 = np.array([low[1], high[1]])
+            a1 = np.full(2, -next_bias / w1)
+        else:
+            a1 = a2 = np.array([])
+        if len(a1):
+            traces.append(
+                {
+                    "type": "scatter",
+                    "x": a1,
+                    "y": a2,
+                    "mode": "lines",
+                    "name": "output's boundary (z = 0)",
+                    "line": {"color": "#222222", "width": 2},
+                    "hoverinfo": "skip",
+                }
+            )
+    layout = {
+        "xaxis": {"title": {"text": f"unit 1 ({activation})"}, "range": [low[0], high[0]]},
+        "yaxis": {"title": {"text": f"unit 2 ({activation})"}, "range": [low[1], high[1]]},
+    }
+    title = f"The data as hidden layer {layer} sees it"
+    return _figure(traces, layout, title, height, font_size, "lab-hidden-space")
+
+
+def hidden_space_alt(layer: int, accuracy: float, update: int) -> str:
+    """Text for hidden_space_figure."""
+    return (
+        f"Each data row placed at the two outputs of hidden layer {layer}'s units after"
+        f" {update:,} updates (same shapes as the data plot). Training accuracy"
+        f" {_percent(accuracy)}."
+    )

@@ -18,6 +18,7 @@ from lessons.training_lab import (
     count_zero_weights,
     diagnose_gradients,
     fitted_curve,
+    hidden_space,
     labelled_points,
     neuron_grid,
     norms_at,
@@ -48,7 +49,14 @@ from viz.training_lab.network import (
     network_alt,
     zero_weights_text,
 )
-from viz.training_lab.plane import boundary_alt, boundary_figure, neuron_alt, neuron_figure
+from viz.training_lab.plane import (
+    boundary_alt,
+    boundary_figure,
+    hidden_space_alt,
+    hidden_space_figure,
+    neuron_alt,
+    neuron_figure,
+)
 
 
 def input_names(run: LabRun) -> list[str]:
@@ -181,3 +189,20 @@ def gradient_view(
         vanishing=VANISHING_NORM, exploding=EXPLODING_NORM, height=height, font_size=font_size,
     )  # fmt: skip
     return figure, gradient_flow_alt(norms, shown), diagnosis
+
+
+def hidden_space_view(
+    run: LabRun, net: Network, layer: int, shown: int, height: int, font_size: int
+) -> tuple[go.Figure, str]:
+    """The data in the activation space of 2-unit hidden layer `layer`; when the output
+    follows with one unit, the straight line where its z = 0."""
+    to_output = layer == len(net.weights) - 1 and net.n_outputs == 1
+    figure = hidden_space_figure(
+        hidden_space(run, net, layer), layer=layer, activation=net.activations[layer - 1],
+        class_names=class_names(run),
+        next_weights=net.weights[layer][0] if to_output else None,
+        next_bias=float(net.biases[layer][0]) if to_output else None,
+        height=height, font_size=font_size,
+    )  # fmt: skip
+    accuracy = float(run.history.train_accuracy[shown])
+    return figure, hidden_space_alt(layer, accuracy, shown)
