@@ -237,6 +237,11 @@ def test_n_and_u_ask_the_server_for_the_next_training_step_and_undo(browser, app
     page.get_by_text(re.compile(r"Training step 2")).first.wait_for()
     assert _phase(page) == 0
     page.get_by_text("Step by step", exact=True).first.click()
+    # One press, one phase: the player drawn for step 1 must not still be listening.
+    page.keyboard.press("ArrowRight")
+    _wait_phase(page, 1)
+    _wait_still(page)
+    assert _phase(page) == 1
     page.keyboard.press("u")
     page.get_by_text(re.compile(r"Training step 1")).first.wait_for()
     wait_for_app(page)
@@ -328,3 +333,21 @@ def test_step_click_benchmark_runs_against_real_servers():
         assert raw[name]["errors"] == 0 and raw[name]["ms"] > 0
     assert raw["player_motion_on"]["motion_start_ms"] is not None
     assert raw["player_motion_off"]["motion_start_ms"] is None  # reduced motion: none
+
+
+def test_switching_scenario_during_auto_play_stops_it_cleanly(browser, app_url):
+    page = _open(browser, app_url)
+    token = page.get_attribute(PLAYER, "data-ready")
+    page.click(f"{PLAYER} input.keep-going")  # even "play on" must not carry into XOR
+    page.get_by_text("Step by step", exact=True).first.click()
+    page.keyboard.press(" ")
+    page.wait_for_selector(f"{PLAYER}[data-playing]", state="attached")
+    page.get_by_label("Scenario").click()
+    page.get_by_role("option", name="XOR").click()
+    page.wait_for_selector(f'{PLAYER}:not([data-ready="{token}"])', state="attached")
+    wait_for_app(page)
+    assert page.get_attribute(PLAYER, "data-playing") is None
+    assert _phase(page) == 0
+    assert "x1" in page.text_content(f"{PLAYER} svg.graph")  # XOR's inputs
+    assert_no_exception(page)
+    page.context.close()

@@ -72,7 +72,23 @@ function typingInto(event) {
   );
 }
 
-export default function ({ data, key, parentElement, setTriggerValue }) {
+// Streamlit calls the default export again whenever the data change, without running the
+// cleanup the previous call returned (that runs only when the element goes away): stop the
+// previous instance here, or its keys, timers and auto-play would live on beside the new one.
+const LIVE = new WeakMap(); // parentElement -> cleanup of the instance drawing there
+
+export default function (args) {
+  const earlier = LIVE.get(args.parentElement);
+  if (earlier) earlier();
+  const cleanup = mount(args);
+  LIVE.set(args.parentElement, cleanup);
+  return () => {
+    if (LIVE.get(args.parentElement) === cleanup) LIVE.delete(args.parentElement);
+    cleanup();
+  };
+}
+
+function mount({ data, key, parentElement, setTriggerValue }) {
   const root = parentElement.querySelector(".player");
   const svg = parentElement.querySelector("svg.graph");
   const side = {
