@@ -173,12 +173,13 @@ function mount({ data, key, parentElement, setTriggerValue }) {
     const height = Math.round(Math.min(Math.max(wanted, window.innerHeight * 0.5, 320), Math.max(320, window.innerHeight - 140), 680));
     const nameWidth = font * 0.62 * Math.max(2, ...data.input_names.map((n) => n.length)) + 16;
     const outWidth = font * 0.62 * Math.max(6, ...data.output_names.map((n) => n.length + 8)) + 24;
-    const left = nameWidth + 10;
-    const right = outWidth;
     const top = font * 2.6;
     const bottom = font * 2.4;
     const spacing = (height - top - bottom) / maxUnits;
     const radius = Math.max(6, Math.min(spacing * 0.4, font * 2.1, 46));
+    // Names sit outside the first and last layers' circles: leave room for both.
+    const left = nameWidth + radius + 4;
+    const right = outWidth + radius;
     const inside = data.labels_inside && radius >= font * 1.55;
     const step = (width - left - right) / Math.max(nLayers - 1, 1);
     const centre = top + (height - top - bottom) / 2;
