@@ -19,7 +19,7 @@ from engine.backprop import backprop, forward
 from engine.errors import UserInputError
 from engine.init import INITIALISERS, initialise
 from engine.losses import LOSSES, get_loss
-from engine.trace import LayerTrace, StepTrace
+from engine.trace import StepTrace, layer_trace
 from engine.validation import (
     all_finite,
     as_matrix,
@@ -27,6 +27,12 @@ from engine.validation import (
     check_finite,
     check_int,
     check_learning_rate,
+)
+
+# |row sum - 1| <= 1e-8 + 1e-5: the tolerance of np.allclose(row sums, 1.0)
+_ROW_SUM_TOLERANCE = 1.001e-5
+_CROSS_ENTROPY_TARGETS = (
+    "Cross-entropy targets must be one-hot rows (or probabilities summing to 1)."
 )
 
 
@@ -195,20 +201,20 @@ class Network:
         X = as_matrix(X, "Inputs X", self.n_inputs)
         if Y is None:
             return X, None
-        Y = as_matrix(Y, "Targets Y", self.n_outputs)
+        within = None
+        if self.loss_name == "binary_cross_entropy":
+            within = (0.0, 1.0, "Binary cross-entropy targets must be between 0 and 1.")
+        elif self.loss_name == "cross_entropy":
+            within = (0.0, 1.0 + _ROW_SUM_TOLERANCE, _CROSS_ENTROPY_TARGETS)
+        Y = as_matrix(Y, "Targets Y", self.n_outputs, within)
         if Y.shape[0] != X.shape[0]:
             raise UserInputError(
                 f"Inputs have {X.shape[0]} row(s) but targets have {Y.shape[0]};"
                 " give one target row per input row."
             )
-        if self.loss_name == "binary_cross_entropy" and (Y.min() < 0 or Y.max() > 1):
-            raise UserInputError("Binary cross-entropy targets must be between 0 and 1.")
         if self.loss_name == "cross_entropy":
-            # |row sum - 1| <= 1e-8 + 1e-5: the tolerance of np.allclose(row sums, 1.0)
-            if Y.min() < 0 or np.abs(Y.sum(axis=1) - 1.0).max() > 1.001e-5:
-                raise UserInputError(
-                    "Cross-entropy targets must be one-hot rows (or probabilities summing to 1)."
-                )
+            if np.abs(Y.sum(axis=1) - 1.0).max() > _ROW_SUM_TOLERANCE:
+                raise UserInputError(_CROSS_ENTROPY_TARGETS)
         return X, Y
 
     def _forward_layers(self, X: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
@@ -261,7 +267,7 @@ class Network:
                 b_new = b - learning_rate * db if self.train_biases else b
                 to_check += (W_new, b_new if self.train_biases else db)
                 layers.append(
-                    LayerTrace(
+                    layer_trace(
                         self.activations[index],
                         W,
                         b,
@@ -277,16 +283,10 @@ class Network:
                         b_new,
                     )
                 )
-        loss_total = float(np.sum(loss_terms))
+            loss_total = float(loss_terms.sum())
+            finite = math.isfinite(loss_total) and all_finite(to_check)
         return StepTrace(
-            X,
-            Y,
-            tuple(layers),
-            self.loss_name,
-            loss_total,
-            loss_terms,
-            learning_rate,
-            finite=math.isfinite(loss_total) and all_finite(to_check),
+            X, Y, tuple(layers), self.loss_name, loss_total, loss_terms, learning_rate, finite
         )
 
     def gradients(self, X, Y) -> tuple[list[np.ndarray], list[np.ndarray]]:

@@ -249,22 +249,23 @@ class Trainer:
             rows = self._order[position * self.batch_size : (position + 1) * self.batch_size]
             X, Y = self.X_train[rows], self.Y_train[rows]
             net = self.net
+            # A diverging step overflows to infinity or NaN: checked below, quietly.
             with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
                 gradients = backprop(
                     net.weights, net.biases, self._activations, self._loss_function, X, Y
                 )
-            dW = [
-                g + self.config.l2 * W + self.config.l1 * np.sign(W)
-                for g, W in zip(gradients.dW, net.weights, strict=True)
-            ]
-            if net.train_biases:
-                params = self.optimizer.step(net.weights + net.biases, dW + gradients.db)
-                new_weights, new_biases = params[: len(dW)], params[len(dW) :]
-            else:
-                # A NaN or infinity in delta reaches db through its sum: check it here.
-                params = self.optimizer.step(net.weights, dW) + gradients.db
-                new_weights, new_biases = params[: len(dW)], net.biases
-            finite = all_finite(params)
+                dW = [
+                    g + self.config.l2 * W + self.config.l1 * np.sign(W)
+                    for g, W in zip(gradients.dW, net.weights, strict=True)
+                ]
+                if net.train_biases:
+                    params = self.optimizer.step(net.weights + net.biases, dW + gradients.db)
+                    new_weights, new_biases = params[: len(dW)], params[len(dW) :]
+                else:
+                    # A NaN or infinity in delta reaches db through its sum: check it too.
+                    params = self.optimizer.step(net.weights, dW) + gradients.db
+                    new_weights, new_biases = params[: len(dW)], net.biases
+                finite = all_finite(params)
             if finite:
                 old = self.net.weights, self.net.biases
                 self.net.weights, self.net.biases = new_weights, new_biases

@@ -272,10 +272,29 @@ def test_finiteness_checks_find_one_bad_entry_anywhere():
         values[1999, 3] = bad
         with pytest.raises(UserInputError, match=message):
             check_finite(values, "X")
-    huge = np.array([1e308, -1e308])
-    assert all_finite([huge, np.zeros((2, 2))])
-    assert not all_finite([huge, np.array([[0.0, np.nan]])])
+    huge = np.array([1e308, -1e308])  # finite, but their sum of squares overflows
+    with np.errstate(over="ignore"):
+        assert all_finite([huge, np.zeros((2, 2))])
+        assert not all_finite([huge, np.array([[0.0, np.nan]])])
     assert not all_finite([np.zeros(3), np.array([np.inf])])
+    assert all_finite([np.ones(3), np.full((4, 4), -1e6)])
+
+
+@pytest.mark.parametrize(
+    ("loss", "output", "Y", "message"),
+    [
+        ("binary_cross_entropy", "sigmoid", [[0.5], [np.nan]], "Targets Y contains NaN"),
+        ("binary_cross_entropy", "sigmoid", [[0.5], [2e6]], "larger than"),
+        ("binary_cross_entropy", "sigmoid", [[0.5], [1.5]], "between 0 and 1"),
+        ("cross_entropy", "softmax", [[0.5, 0.5], [np.inf, 0]], "NaN or infinite"),
+        ("cross_entropy", "softmax", [[0.5, 0.5], [-0.5, 1.5]], "one-hot rows"),
+        ("cross_entropy", "softmax", [[0.5, 0.5], [0.5, 0.4]], "one-hot rows"),
+    ],
+)
+def test_targets_outside_the_loss_range_say_what_is_wrong(loss, output, Y, message):
+    net = Network([2, len(Y[0])], [output], loss=loss)
+    with pytest.raises(UserInputError, match=message):
+        net.compute_trace(np.zeros((2, 2)), Y)
 
 
 def test_the_core_is_short_enough_to_read_aloud_and_engine_stays_small():
