@@ -32,6 +32,7 @@ from lessons.training_lab import (
     act,
     build_run,
     full_batch_gradients,
+    pin_curve,
     recorded_updates,
     shown_network,
     training_classes,
@@ -53,6 +54,7 @@ NEURON_CLICKED = "lab_neuron_clicked"  # the last neuron clicked on the network 
 FIGURE_HEIGHT = 420  # px; presenter mode multiplies it by PRESENTER_HEIGHT_FACTOR
 LOSS_HEIGHT = 360  # px; the loss curve spans the page's width
 DISCRETISE, SHOW_TEST = "lab_discretise", "lab_show_test"  # the boundary's view toggles
+PINNED = "lab_pinned"  # a PinnedCurve: an earlier run's loss curves, drawn under this run's
 CHUNK = "lab_play_chunk"  # counts the chunks sent to the player (it plays each once)
 # While playing, the server reruns once per CHUNK_SECONDS: it trains a chunk of updates with
 # the engine and sends the player its frames, which the browser shows one after another.
@@ -235,6 +237,10 @@ def _play_chunk(run: LabRun) -> None:
         st.rerun()  # a full rerun stops the timer, draws every view and relabels Pause
 
 
+def _pin() -> None:
+    st.session_state[PINNED] = pin_curve(st.session_state[RUN])
+
+
 def live_views(shown_when_paused: int) -> None:
     """While playing: one chunk of training and the player. Paused: counter, status, loss."""
     run: LabRun | None = st.session_state.get(RUN)
@@ -247,8 +253,16 @@ def live_views(shown_when_paused: int) -> None:
     _counter(run, shown)
     _status(run)
     with error_boundary("the loss curves"):
-        figure, alt = views.loss_view(run, shown, LOSS_HEIGHT, _sizes()[1])
+        pinned = st.session_state.get(PINNED)
+        figure, alt = views.loss_view(run, shown, LOSS_HEIGHT, _sizes()[1], pinned)
         chart(figure, alt, key="lab_chart_loss")
+        pin, unpin, _ = st.columns([1, 1, 2])
+        pin.button(
+            "Pin this loss curve", key="lab_pin", on_click=_pin, disabled=not run.trainer.updates,
+            help="Keep this run's curves in the chart to compare with the next run's.",
+        )  # fmt: skip
+        if pinned is not None:
+            unpin.button("Unpin", key="lab_unpin", on_click=st.session_state.pop, args=(PINNED,))
 
 
 def _network_and_click(run: LabRun, net, shown: int, height: int, font: int) -> None:

@@ -512,6 +512,37 @@ def hidden_space(run: LabRun, net: Network, layer: int) -> list[tuple[np.ndarray
     return parts
 
 
+PINNED_POINTS = 600  # points kept of a pinned loss curve
+
+
+@dataclass(frozen=True, eq=False)
+class PinnedCurve:
+    """A run's loss curves kept to compare with the next run's."""
+
+    label: str  # what the run was, in a few words
+    updates: np.ndarray  # (k,) update numbers, at most PINNED_POINTS, the last one included
+    train_loss: np.ndarray  # (k,)
+    test_loss: np.ndarray  # (k,) NaN without test rows
+
+
+def pin_curve(run: LabRun) -> PinnedCurve:
+    """The run's loss curves so far, thinned to at most PINNED_POINTS points."""
+    n = run.trainer.updates + 1
+    index = np.unique(np.linspace(0, n - 1, min(n, PINNED_POINTS)).round().astype(int))
+    settings = run.settings
+    hidden = "-".join(str(units) for units in settings.hidden_units) or "no"
+    activations = "/".join(sorted(set(settings.hidden_activations))) or "none"
+    label = (
+        f"{hidden} hidden, {activations}, {settings.optimizer} lr {settings.learning_rate:g}"
+        + (f", L2 {settings.l2:g}" if settings.l2 else "")
+        + (f", L1 {settings.l1:g}" if settings.l1 else "")
+    )
+    history = run.history
+    return PinnedCurve(
+        label, index, history.train_loss[index].copy(), history.test_loss[index].copy()
+    )
+
+
 def training_classes(run: LabRun) -> int:
     """How many classes the training rows hold (0 for regression)."""
     if run.task == "regression":

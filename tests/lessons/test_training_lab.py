@@ -32,6 +32,7 @@ from lessons.training_lab import (
     norms_at,
     original_data,
     output_grid,
+    pin_curve,
     plane_grid,
     predicted_vs_true,
     recorded_updates,
@@ -442,3 +443,12 @@ def test_hidden_space_is_the_engines_activations_of_a_two_unit_layer():
     with pytest.raises(UserInputError):
         hidden_space(run, run.net, 1)  # 4 units
     assert two_unit_layers(build_run(LabSettings()).net) == []
+
+
+def test_a_pinned_curve_keeps_at_most_600_points_ending_at_the_last_update():
+    run = build_run(LabSettings(epochs=400, l2=0.01))  # 2,000 updates
+    run.trainer.run()
+    pinned = pin_curve(run)
+    assert len(pinned.updates) <= 600 and pinned.updates[0] == 0 and pinned.updates[-1] == 2000
+    np.testing.assert_array_equal(pinned.train_loss, run.history.train_loss[pinned.updates])
+    assert pinned.label == "8 hidden, tanh, sgd lr 0.1, L2 0.01"

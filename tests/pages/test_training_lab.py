@@ -562,3 +562,20 @@ def test_a_two_unit_hidden_layer_gets_the_hidden_space_plot(lab):
     assert shown.shape == expected.shape
     np.testing.assert_allclose(np.sort(shown, axis=0), np.sort(expected, axis=0))
     assert any(t.get("name") == "output's boundary (z = 0)" for t in figure["data"])
+
+
+def test_a_pinned_loss_curve_stays_in_the_chart_for_the_next_run(lab):
+    lab.button(key="lab_epoch").click().run()
+    first = _run(lab).history.train_loss.copy()
+    lab.button(key="lab_pin").click().run()
+    lab.select_slider(key="lab_lr").set_value(0.01).run()  # a new, untrained run
+    lab.button(key="lab_epoch").click().run()
+    assert not lab.exception
+    traces = {t.get("name", ""): t for t in _chart(lab, "lab_chart_loss")["data"]}
+    pinned = next(t for name, t in traces.items() if name.startswith("pinned train loss"))
+    assert "lr 0.1" in pinned["name"]
+    np.testing.assert_allclose(_array(pinned["y"]), first)
+    assert not np.allclose(_array(traces["train loss"]["y"]), first)  # the new run's own curve
+    lab.button(key="lab_unpin").click().run()
+    names = [t.get("name", "") for t in _chart(lab, "lab_chart_loss")["data"]]
+    assert not any(name.startswith("pinned") for name in names)

@@ -4,6 +4,7 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.colors import sample_colorscale
 
+from lessons.training_lab import PinnedCurve
 from viz.format import format_number
 from viz.training_lab.common import (
     LAYER_COLORSCALE,
@@ -20,6 +21,8 @@ from viz.training_lab.common import (
     thin_indices,
 )
 
+PINNED_COLOR = "#777777"
+
 
 def loss_figure(
     train_loss: np.ndarray,
@@ -31,8 +34,11 @@ def loss_figure(
     total_updates: int | None = None,
     height: int = 360,
     font_size: int = 12,
+    pinned: PinnedCurve | None = None,
 ) -> go.Figure:
     """Loss (top) and, for classification, accuracy (bottom) against the update number.
+
+    `pinned`: an earlier run's loss curves, drawn grey under this run's to compare.
 
     Each series is (n_records,), entry i being the value after i updates. Accuracy series that
     are all NaN (regression) are left out, and the accuracy panel with them. With
@@ -52,9 +58,20 @@ def loss_figure(
         if len(x):
             hover = f"update %{{x}}<br>{part} loss %{{y:.4g}}<extra></extra>"
             traces.append(_line(x, y, f"{part} loss", color, hover, dash))
+    if pinned is not None:
+        for values, part, dash in (
+            (pinned.train_loss, "train", "longdash"),
+            (pinned.test_loss, "test", "dot"),
+        ):
+            x, y = _finite_xy(pinned.updates.astype(float), values)
+            if len(x):
+                name = f"pinned {part} loss ({pinned.label})"
+                hover = f"update %{{x}}<br>{name}: %{{y:.4g}}<extra></extra>"
+                traces.insert(0, _line(x, y, name, PINNED_COLOR, hover, dash))
     xaxis: dict = {"title": {"text": "update"}, "rangemode": "tozero"}
     if total_updates:
-        xaxis["range"] = [0, max(int(total_updates), 1)]
+        longest = max(int(total_updates), int(pinned.updates[-1]) if pinned is not None else 0)
+        xaxis["range"] = [0, max(longest, 1)]
     layout: dict = {
         "xaxis": xaxis,
         "yaxis": {"title": {"text": "loss"}},

@@ -13,6 +13,7 @@ from lessons.training_lab import (
     VANISHING_NORM,
     GradientDiagnosis,
     LabRun,
+    PinnedCurve,
     class_names,
     confusion_matrix,
     count_zero_weights,
@@ -66,8 +67,11 @@ def input_names(run: LabRun) -> list[str]:
     return [FEATURE_LABELS[name] for name in run.features]
 
 
-def loss_view(run: LabRun, shown: int, height: int, font_size: int) -> tuple[go.Figure, str]:
-    """Loss (and accuracy) curves, with a line at `shown` unless it is the latest update."""
+def loss_view(
+    run: LabRun, shown: int, height: int, font_size: int, pinned: PinnedCurve | None = None
+) -> tuple[go.Figure, str]:
+    """Loss (and accuracy) curves, with a line at `shown` unless it is the latest update, and
+    an earlier run's `pinned` curves under them."""
     history = run.history
     figure = loss_figure(
         history.train_loss,
@@ -78,6 +82,7 @@ def loss_view(run: LabRun, shown: int, height: int, font_size: int) -> tuple[go.
         total_updates=run.trainer.total_updates,
         height=height,
         font_size=font_size,
+        pinned=pinned,
     )
     test_accuracy = history.test_accuracy if len(run.split.X_test) else None
     return figure, loss_alt(history.train_loss, history.test_loss, test_accuracy, shown)
