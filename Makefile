@@ -15,8 +15,9 @@ test: $(VENV)/.dev-installed system-deps
 	$(PY) -m ruff format --check .
 	$(PY) -m pytest
 
+# Measured with the allocator settings the server runs with (as `run` and deploy/production.env).
 bench: $(VENV)/.dev-installed system-deps
-	$(PY) -m bench
+	MALLOC_MMAP_THRESHOLD_=8388608 MALLOC_TRIM_THRESHOLD_=67108864 $(PY) -m bench
 
 # Virtual students over Streamlit's protocol, 1 and 2 replicas (README "Load"), about 15 min.
 load: $(VENV)/.dev-installed system-deps

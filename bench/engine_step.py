@@ -276,33 +276,6 @@ TRAINER_CASES = (
 )
 
 
-# glibc returns freed memory above these sizes to the kernel; every large NumPy temporary then
-# costs fresh page faults, which are slow in this VM. These settings keep it in the process.
-MALLOC_TUNED = {"MALLOC_MMAP_THRESHOLD_": str(8 * 2**20), "MALLOC_TRIM_THRESHOLD_": str(64 * 2**20)}
-
-
-def tuned_malloc_times(labels: list[str], repeats: int) -> dict[str, dict]:
-    """Times of the named cases in a child process whose glibc malloc keeps freed memory."""
-    import json
-    import os
-    import subprocess
-    import sys
-
-    from bench.common import ROOT
-
-    command = [sys.executable, "-m", "bench.engine_step", str(repeats), *labels]
-    output = subprocess.run(
-        command,
-        cwd=ROOT,
-        env={**os.environ, **MALLOC_TUNED},
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=1200,
-    ).stdout
-    return json.loads(output.strip().splitlines()[-1])
-
-
 def run(quick: bool = False) -> dict:
     """Time every case; `quick` uses tiny repeat counts (for the smoke test)."""
     repeats = 2 if quick else 9
@@ -332,23 +305,6 @@ def run(quick: bool = False) -> dict:
         row["budget"] = "met" if ok else "MISSED"
         rows.append(row)
         raw.append({"case": case.label, "layer_sizes": case.layer_sizes, **times})
-    tuned_rows = []
-    big = [case.label for case in CASES if case.n_samples >= 2000]
-    if not quick:
-        tuned = tuned_malloc_times(big, repeats)
-        for label in big:
-            times = tuned[label]
-            row = {
-                "case": label,
-                "traced µs": fmt(times["traced"]),
-                "lean NumPy µs": fmt(times["lean"]),
-                "traced / lean": fmt(times["traced"] / times["lean"], 2),
-            }
-            if "torch" in times:
-                row["PyTorch µs"] = fmt(times["torch"])
-                row["traced / PyTorch"] = fmt(times["traced"] / times["torch"], 2)
-            tuned_rows.append(row)
-            raw.append({"case": label, "malloc": "tuned", **times})
     trainer_rows = []
     for label, sizes, n_samples, batch in TRAINER_CASES[:1] if quick else TRAINER_CASES:
         result = time_trainer(label, sizes, n_samples, batch, repeats)
@@ -357,6 +313,7 @@ def run(quick: bool = False) -> dict:
     notes = [
         "Budget: traced at most 1.5 x lean NumPy, and faster than PyTorch, for every size.",
         "caps = 16 inputs, 6 hidden layers of 16 units, 16 outputs (engine/limits.py).",
+        "glibc malloc: " + _malloc_settings(),
     ]
     if not include_torch:
         notes.append("PyTorch is not installed: its column is left out.")
@@ -371,35 +328,25 @@ def run(quick: bool = False) -> dict:
                 "columns": ["Trainer.step", "µs per update"],
                 "rows": trainer_rows,
             }
-        ]
-        + [
-            {
-                "title": "The 2000-sample cases again with glibc malloc keeping freed memory"
-                " (MALLOC_MMAP_THRESHOLD_=8 MB, MALLOC_TRIM_THRESHOLD_=64 MB)",
-                "columns": [c for c in columns if c not in ("same weights", "budget")],
-                "rows": tuned_rows,
-            }
-        ][: 1 if tuned_rows else 0],
+        ],
         "notes": notes,
         "raw": raw,
     }
 
 
-def _main(argv: list[str]) -> None:
-    """`python -m bench.engine_step REPEATS LABEL...`: print the cases' times as one JSON line."""
-    import json
-
-    repeats, labels = int(argv[0]), argv[1:]
-    include_torch = torch_available()
-    times = {
-        case.label: time_case(case, repeats, 0.05, include_torch)
-        for case in CASES
-        if case.label in labels
-    }
-    print(json.dumps(times))
+# What `make run`, deploy/production.env and the Dockerfile set: glibc keeps freed memory, so
+# large NumPy temporaries do not pay fresh page faults on every step. `make bench` sets them too.
+SERVER_MALLOC = {"MALLOC_MMAP_THRESHOLD_": "8388608", "MALLOC_TRIM_THRESHOLD_": "67108864"}
 
 
-if __name__ == "__main__":
-    import sys
+def _malloc_settings() -> str:
+    """Which allocator settings this process runs with, for the notes of the results."""
+    import os
 
-    _main(sys.argv[1:])
+    if all(os.environ.get(name) == value for name, value in SERVER_MALLOC.items()):
+        return (
+            "the server's settings ("
+            + ", ".join(f"{k}={v}" for k, v in SERVER_MALLOC.items())
+            + ")"
+        )
+    return "NOT the server's settings (run it through `make bench` to measure what the app runs)"
