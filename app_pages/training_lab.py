@@ -24,6 +24,7 @@ from app_pages.training_lab_setup import (
     sanitise_choice,
     setup_panel,
 )
+from engine import limits
 from engine.errors import UserInputError
 from lessons.training_lab import (
     LabRun,
@@ -222,6 +223,26 @@ def view_options(run: LabRun) -> None:
     right.toggle("Show test data", True, key=SHOW_TEST, bind="query-params")
 
 
+def train_epochs(run: LabRun) -> None:
+    """Train N epochs at once, with a progress bar that fills epoch by epoch."""
+    left, right, _ = st.columns([1, 1, 2], vertical_alignment="bottom")
+    epochs = left.number_input(
+        "Epochs to train", 1, limits.MAX_EPOCHS, 10, key="lab_train_n",
+        disabled=run.trainer.finished,
+    )  # fmt: skip
+    if not right.button("Train N epochs", key="lab_train", disabled=run.trainer.finished):
+        return
+    state, bar = LabState(run, False), st.progress(0.0, text="Training...")
+    for done in range(1, int(epochs) + 1):
+        state = act(state, "epoch")
+        trainer = state.run.trainer
+        bar.progress(done / int(epochs), text=f"Epoch {done} of {int(epochs)} ({trainer.status()})")
+        if trainer.finished:
+            break
+    st.session_state[PLAYING] = False
+    st.rerun()  # every control and view drawn again from the trained run
+
+
 def _play_chunk(run: LabRun) -> None:
     """Train one chunk (lessons.training_lab_play) and send its frames to the player."""
     speed = int(st.session_state.get("lab_speed", DEFAULT_SPEED))
@@ -366,6 +387,7 @@ with error_boundary("the training lab"):
     else:
         experiment_guide(lab_run.settings, lab_run.trainer.finished)
         controls(lab_run)
+        train_epochs(lab_run)
         view_options(lab_run)
         playing_now = st.session_state.get(PLAYING, False)
         # Outside the fragments: moving it redraws every view (a full rerun).

@@ -579,3 +579,19 @@ def test_a_pinned_loss_curve_stays_in_the_chart_for_the_next_run(lab):
     lab.button(key="lab_unpin").click().run()
     names = [t.get("name", "") for t in _chart(lab, "lab_chart_loss")["data"]]
     assert not any(name.startswith("pinned") for name in names)
+
+
+def test_train_n_epochs_trains_exactly_that_many_and_shows_its_progress(lab):
+    lab.number_input(key="lab_train_n").set_value(3).run()
+    lab.button(key="lab_train").click().run()
+    assert not lab.exception
+    run = _run(lab)
+    assert run.trainer.updates == 3 * run.trainer.updates_per_epoch
+    reference = build_run(run.settings)
+    reference.trainer.step(3 * run.trainer.updates_per_epoch)
+    np.testing.assert_array_equal(run.history.train_loss, reference.history.train_loss)
+    assert _metric(lab, "Updates") == f"{run.trainer.updates:,}"
+    lab.number_input(key="lab_train_n").set_value(5000).run()
+    lab.button(key="lab_train").click().run()  # stops at the last epoch, not beyond
+    assert _run(lab).trainer.updates == _run(lab).trainer.total_updates
+    assert lab.button(key="lab_train").disabled
