@@ -16,6 +16,7 @@ DATASET_LABELS = {
     "three_blobs": "Three classes",
     "sine": "Sine (1-D regression)",
     "housing": "Housing prices (table)",
+    "traffic": "Traffic congestion (table)",
     UPLOADED: "Upload a CSV file",
 }
 

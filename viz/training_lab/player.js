@@ -131,10 +131,8 @@ function drawPlane(canvas, data, frame, table) {
   const size = canvas.width;
   const context = canvas.getContext("2d");
   const codes = decode(frame.boundary);
-  let colors = table;
-  if (plane.classes) {
-    colors = plane.classes && data.colors.class_fills.map(hexToRgb);
-  }
+  // Several classes: a code is the predicted class; one output: a code is P(class 1).
+  const colors = plane.classes ? data.colors.class_fills.map(hexToRgb) : table;
   const image = picture(codes, 0, plane.n, colors);
   context.imageSmoothingEnabled = !plane.classes;
   context.drawImage(image, 0, 0, size, size);
