@@ -113,3 +113,16 @@ def test_browser_benchmark_runs_against_a_real_server():
     assert next_click["ms"] > 0 and not next_click["errors"]
     # The counter was found and read (how many redraws fit in 2 s depends on the machine's load).
     assert play["updates_per_s"] is not None and play["redraws_per_s"] >= 0
+
+
+def test_make_bench_measures_with_the_servers_allocator_settings():
+    production = dict(
+        line.split("=", 1)
+        for line in (ROOT / "deploy" / "production.env").read_text().splitlines()
+        if line.startswith("MALLOC_")
+    )
+    assert production == engine_step.SERVER_MALLOC
+    makefile = (ROOT / "Makefile").read_text()
+    recipe = makefile.split("\nbench:", 1)[1].split("\n\n", 1)[0]
+    for name, value in production.items():
+        assert f"{name}={value}" in recipe
