@@ -227,8 +227,8 @@ def train_epochs(run: LabRun) -> None:
     """Train N epochs at once, with a progress bar that fills epoch by epoch."""
     left, right, _ = st.columns([1, 1, 2], vertical_alignment="bottom")
     epochs = left.number_input(
-        "Epochs to train", 1, limits.MAX_EPOCHS, 10, key="lab_train_n",
-        disabled=run.trainer.finished,
+        "N", 1, limits.MAX_EPOCHS, 10, key="lab_train_n", disabled=run.trainer.finished,
+        help="How many epochs the button next to it trains.",
     )  # fmt: skip
     if not right.button("Train N epochs", key="lab_train", disabled=run.trainer.finished):
         return
