@@ -1,5 +1,5 @@
 """The layout holds: imports point one way (engine <- lessons <- viz <- app_pages <- app.py),
-pages stay thin, and pages catch only the visitor's mistakes.
+and pages catch only the visitor's mistakes. (Page length: tests/test_layout_page_length.py.)
 
 Read from the source with `ast`, so the checks see every import, including those inside
 functions, without importing anything.
@@ -31,7 +31,6 @@ FORBIDDEN = {
     "viz": {"app_pages", "app", "streamlit"},
     "app_pages": {"app"},
 }
-MAX_PAGE_LINES = 400
 # Calls whose failure on visitor text is the one place a page may catch ValueError.
 CONVERSIONS = {"float", "int", "complex", "Decimal", "Fraction", "date", "fromisoformat"}
 # (file, function) allowed to catch Exception: the router's guard that logs bugs.
@@ -112,17 +111,6 @@ def test_allowed_drivers_are_still_needed():
     """An exception to the rule is dropped as soon as its import is gone."""
     for where, module in ALLOWED_DRIVERS:
         assert module in imported_modules(ROOT / where), where
-
-
-def _page_lengths() -> dict[str, int]:
-    return {
-        _relative(path): len(path.read_text().splitlines()) for path in _python_files("app_pages")
-    }
-
-
-def test_pages_are_thin():
-    too_long = {name: n for name, n in _page_lengths().items() if n > MAX_PAGE_LINES}
-    assert too_long == {}
 
 
 def _caught_names(handler: ast.ExceptHandler) -> set[str]:
