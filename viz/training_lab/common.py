@@ -8,41 +8,24 @@ Long series are thinned to at most MAX_POINTS points per trace.
 import numpy as np
 import plotly.graph_objects as go
 
+from viz import style
 from viz.format import format_number
 
 MAX_POINTS = 600  # points per line trace; longer series are sampled evenly (last point kept)
-
-
-CLASS_COLORS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00")  # Okabe-Ito
-
-
-CLASS_FILLS = ("#9ecae1", "#fdd49e", "#a1d99b", "#e7c3da", "#c6e4f5", "#f5b99b")  # light tints
-
-
-MIDDLE_FILL = "#f7f7f7"  # the middle of the boundary's scale (P = 0.5), and of every neuron's
-TRAIN_COLOR = "#0072B2"
-
-
-TEST_COLOR = "#E69F00"
-
-
-MARKER_COLOR = "#444444"
-
-
-LAYER_COLORSCALE = "Viridis"
-
-
+CLASS_COLORS = style.CLASS_COLORS  # Okabe-Ito
+CLASS_FILLS = style.CLASS_FILLS  # light tints of the class colours
+# The middle of the boundary's scale (P = 0.5) and of every neuron's: style.ZERO_COLOR as hex
+# (the player parses hex colours).
+MIDDLE_FILL = "#f7f7f7"
+TRAIN_COLOR = style.TRAIN_COLOR
+TEST_COLOR = style.TEST_COLOR
+MARKER_COLOR = style.MONOCHROME_COLOR
+LAYER_COLORSCALE = style.LAYER_SCALE_NAME
 HIST_BINS = 20
-
-
 # Colour is never the only carrier of meaning: each class also has its own marker shape
 # (training rows filled, test rows open), and each line of a multi-line chart its own dash.
 CLASS_SYMBOLS = ("circle", "square", "diamond", "triangle-up", "star", "hexagon")
-
-
 LAYER_DASHES = ("solid", "dash", "dot", "dashdot", "longdash", "longdashdot", "8px,3px,2px,3px")
-
-
 THRESHOLD_DASH = "2px,6px"  # the vanishing/exploding levels: sparse dots, unlike any layer
 
 

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from viz import style
 from viz.format import format_number
 from viz.network_graph import KIND_NODE, build_graph
 
@@ -56,7 +57,7 @@ def network_alt(layer_sizes: Sequence[int], weights: Sequence[np.ndarray], updat
 
 PLOT_WIDTH_PX = 250  # about the width of the graph's plot area (half a page, colour bar beside it)
 THUMBNAIL_MAX_PX = 36
-ZERO_WEIGHT_COLOR = "#9a9a9a"
+ZERO_WEIGHT_COLOR = style.DIMMED_COLOR
 
 
 def _png(rgb: np.ndarray) -> bytes:

@@ -31,6 +31,7 @@ from lessons.training_lab_play import (
     activation_range,
     has_plane,
 )
+from viz import style
 from viz.training_lab.common import (
     CLASS_COLORS,
     CLASS_FILLS,
@@ -43,8 +44,8 @@ from viz.training_lab.views import input_names
 
 _HERE = Path(__file__).parent
 PLAYER_JS = (_HERE / "player.js").read_text(encoding="utf-8")
-POSITIVE_WEIGHT = "#134b87"  # the network graph's RdBu ends: blue positive, red negative
-NEGATIVE_WEIGHT = "#8c0c25"
+POSITIVE_WEIGHT = style.POSITIVE_COLOR  # the diverging scale's ends: blue positive, red negative
+NEGATIVE_WEIGHT = style.NEGATIVE_COLOR
 
 
 def _bytes(codes: np.ndarray) -> str:
