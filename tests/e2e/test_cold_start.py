@@ -6,6 +6,7 @@ process an old-style multipage app) only happen on the very first script runs of
 """
 
 import pytest
+from playwright.sync_api import expect
 
 from deploy.replicas import warm_up
 from tests.e2e.helpers import assert_no_exception, new_page, running_server, wait_for_app
@@ -32,7 +33,7 @@ def _assert_clean_first_view(page, server) -> None:
 def test_first_view_of_home_after_start_renders(page, fresh_server, shot_dir):
     page.goto(fresh_server.url)
     _assert_clean_first_view(page, fresh_server)
-    assert page.get_by_role("heading", name="Backprop Lab").first.is_visible()
+    expect(page.get_by_role("heading", name="Backprop Lab").first).to_be_visible()
     page.screenshot(path=str(shot_dir / "home-first-view.png"))
 
 
@@ -46,7 +47,9 @@ def test_first_view_of_a_deep_link_after_start_opens_that_page(page, fresh_serve
     page.goto(f"{fresh_server.url}/{path}")
     _assert_clean_first_view(page, fresh_server)
     assert page.url.split("?")[0].rstrip("/").endswith(f"/{path}")
-    assert page.get_by_text("Presenter mode").count() == 1, "app.py did not run for this view"
+    # Waited for, not counted at once: the browser can still be drawing the run's elements
+    # (first use of a widget's code) when the script state already reads "notRunning".
+    expect(page.get_by_text("Presenter mode"), "app.py did not run for this view").to_have_count(1)
     navigation = page.locator('[data-testid="stSidebarNav"]').inner_text()
     assert "common" not in navigation.lower()
     page.screenshot(path=str(shot_dir / f"{path}-first-view.png"))
@@ -58,7 +61,7 @@ def test_a_warmed_up_server_opens_a_deep_link_cleanly(page, fresh_server, path):
     warm_up(fresh_server.url)
     page.goto(f"{fresh_server.url}/{path}")
     _assert_clean_first_view(page, fresh_server)
-    assert page.get_by_text("Presenter mode").count() == 1
+    expect(page.get_by_text("Presenter mode")).to_have_count(1)
     navigation = page.locator('[data-testid="stSidebarNav"]').inner_text()
     assert "common" not in navigation.lower()
 
