@@ -7,12 +7,10 @@ import pandas  # noqa: F401
 import plotly.graph_objects  # noqa: F401
 import streamlit as st
 
-from app_pages.common import (
-    apply_presenter_style,
+from app_pages.common import apply_presenter_style, error_boundary, presenter_toggle
+from app_pages.links import (
     drop_non_finite_url_params,
-    error_boundary,
     note_ignored_url_params,
-    presenter_toggle,
     share_link,
     url_params_snapshot,
 )

@@ -14,10 +14,11 @@ from urllib.parse import urlsplit, urlunsplit
 
 import streamlit as st
 
-from app_pages.common import build_view_url, chart, chart_size
+from app_pages.common import chart, chart_size
+from app_pages.links import build_view_url
 from engine.errors import UserInputError
 from lessons import class_room as cr
-from lessons.class_store import StoreUnavailable, configured_url, open_store
+from lessons.class_store import ClassStore, StoreUnavailable, configured_url, open_store
 from lessons.step_by_step.presets import PRESETS
 from viz.class_room import distribution_figure, qr_png
 from viz.network_graph import network_figure, phase_view
@@ -36,7 +37,8 @@ GRAPH_HEIGHT = 380
 
 
 @st.cache_resource(max_entries=4)
-def _store(url: str):
+def _store(url: str) -> ClassStore:
+    """The one room store of this process: rooms are shared by every session on purpose."""
     return open_store(url)
 
 

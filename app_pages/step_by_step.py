@@ -11,7 +11,7 @@ from dataclasses import replace
 
 import streamlit as st
 
-from app_pages import common
+from app_pages import common, links
 from app_pages.components import step_player
 from engine import limits
 from engine.activations import HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS
@@ -66,7 +66,7 @@ def _custom_config() -> stepper.CustomConfig:
             col, f"Activation, hidden {index + 1}", HIDDEN_ACTIVATIONS, labels.activation_label,
             f"step_act{index + 1}", index=1,
         ))  # fmt: skip
-    common.drop_query_params(model.HIDDEN_ACTIVATION_PARAMS[int(n_hidden) :])  # not drawn
+    links.drop_query_params(model.HIDDEN_ACTIVATION_PARAMS[int(n_hidden) :])  # not drawn
     cols = st.columns(3)
     activations.append(common.named_selectbox(
         cols[0], "Output activation", OUTPUT_ACTIVATIONS, labels.activation_label, "step_act_out"
@@ -351,7 +351,7 @@ def main() -> None:
         with st.expander("Build the network: layers, units, activations, loss", expanded=True):
             custom = _custom_config()
     else:
-        common.drop_query_params(model.NAMED_PARAMS)
+        links.drop_query_params(model.NAMED_PARAMS)
     signature, scenario = _scenario(preset, int(seed), custom)
     # The player (graph first), then the equation stepper, its equations and the still figure.
     player_area, controls_col, side_col, graph_col = (st.container() for _ in range(4))
@@ -370,7 +370,7 @@ def main() -> None:
         state = st.session_state[STATE] = act(state, model.Dismiss())
     net, trace = state.network(), state.trace()
     strip.markdown(captions.step_heading(state.stepper.step, state.stepper.phase, state.phases))
-    common.sync_query_params(model.url_params(state))
+    links.sync_query_params(model.url_params(state))
 
     with player_area:
         step_player.show_step(state, trace, scenario, presenting=presenting, key=PLAYER,

@@ -1,6 +1,6 @@
 """Run the benchmarks and write bench/results/results.md and one JSON file per benchmark.
 
-    .venv/bin/python -m bench                    # everything (make bench), about 20 minutes
+    .venv/bin/python -m bench                    # everything (make bench)
     .venv/bin/python -m bench engine memory      # only some (names in BENCHMARKS below)
     .venv/bin/python -m bench --quick            # tiny repeat counts, to check the harness
 

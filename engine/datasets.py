@@ -281,6 +281,7 @@ GENERATORS = {
     "three_blobs": three_blobs,
     "sine": sine,
     "housing": housing,
+    "traffic": traffic,
 }
 
 

@@ -39,6 +39,7 @@ from engine.trace import StepTrace
 from engine.validation import check_int, check_learning_rate
 from lessons.class_store import ClassStore
 from lessons.step_by_step import quiz, stepper
+from lessons.step_by_step.model import SCENARIO_LEARNING_RATES, SCENARIO_TITLES
 from lessons.step_by_step.phases import Phase, phase_sequence
 from lessons.step_by_step.presets import PRESETS
 
@@ -57,9 +58,9 @@ RATE_WINDOW_SECONDS = 10
 MAX_ANSWERS_PER_WINDOW = 8  # per seat: enough to change one's mind, not to flood
 TYPED = "typed_choice"
 OPEN, CLOSED, REVEALED = "open", "closed", "revealed"
-# The step page's URL shows a scenario by its title (lessons/step_by_step, app_pages/step).
-STEP_PAGE_TITLES = {"textbook": "Textbook 2-2-2", "xor": "XOR", "housing": "House price"}
-PRESET_LEARNING_RATES = {"textbook": 0.5, "xor": 0.5, "housing": 0.1}
+# The step page's URL shows a scenario by its title; rooms start at its learning rate.
+STEP_PAGE_TITLES = {name: SCENARIO_TITLES[name] for name in PRESETS}
+PRESET_LEARNING_RATES = {name: SCENARIO_LEARNING_RATES[name] for name in PRESETS}
 
 
 class RoomNotFound(UserInputError):

@@ -577,9 +577,10 @@ class GradientDiagnosis:
 
 SIGMOID_EXPLANATION = (
     "Backpropagation multiplies the error signal, layer by layer, by each layer's weights and"
-    " by its activation's derivative f'(z). The sigmoid's derivative is at most 1/4, so every"
-    " sigmoid layer shrinks the signal by a factor of 4 or more: after n such layers it is at"
-    " most (1/4)^n of what it was, and the first layers barely learn."
+    " by its activation's derivative f'(z). The sigmoid's derivative is at most 1/4, so along"
+    " one path through n sigmoid layers the signal is multiplied by at most (max|w| / 4)^n,"
+    " where max|w| is the largest weight on the path. With the small weights a network starts"
+    " with (|w| < 1) that is less than (1/4)^n, and the first layers barely learn."
 )
 GENERAL_VANISHING = (
     "Backpropagation multiplies the error signal, layer by layer, by each layer's weights and"

@@ -1,7 +1,8 @@
 """Fixtures shared by every test folder. Plain helpers live in tests/apptest_helpers.py;
 the browser tests' server and Chromium fixtures in tests/e2e/conftest.py."""
 
-from collections.abc import Callable
+import logging
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -33,3 +34,35 @@ def open_page() -> Callable[..., AppTest]:
         return app_test(query_params).run().switch_page(page).run()
 
     return open_
+
+
+class LoggedBugs(logging.Handler):
+    """Keeps the records with an exception that the app's logger receives (error_boundary's)."""
+
+    def __init__(self) -> None:
+        super().__init__(level=logging.ERROR)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.exc_info:
+            self.records.append(record)
+
+
+@pytest.fixture(autouse=True)
+def logged_bugs(request: pytest.FixtureRequest) -> Iterator[LoggedBugs]:
+    """Fail any test during which the app logged a bug (an exception other than UserInputError
+    that a page's error boundary caught), even though the visitor saw only an apology.
+
+    A test that provokes a bug on purpose marks itself `expects_logged_bug` and reads
+    `logged_bugs.records`.
+    """
+    handler = LoggedBugs()
+    logger = logging.getLogger("backprop_lab")
+    logger.addHandler(handler)
+    try:
+        yield handler
+    finally:
+        logger.removeHandler(handler)
+    if handler.records and not request.node.get_closest_marker("expects_logged_bug"):
+        text = logging.Formatter().formatException(handler.records[0].exc_info)
+        pytest.fail(f"the app logged a bug during this test:\n{text[-2000:]}")

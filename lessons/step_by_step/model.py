@@ -28,10 +28,17 @@ SCENARIO_TITLES = {
     "textbook": "Textbook 2-2-2",
     "xor": "XOR",
     "housing": "House price",
+    "traffic": "Traffic congestion",
     stepper.CUSTOM: "Custom",
 }
 SCENARIO_BY_TITLE = {title: name for name, title in SCENARIO_TITLES.items()}
-SCENARIO_LEARNING_RATES = {"textbook": 0.5, "xor": 0.5, "housing": 0.1, stepper.CUSTOM: 0.5}
+SCENARIO_LEARNING_RATES = {
+    "textbook": 0.5,
+    "xor": 0.5,
+    "housing": 0.1,
+    "traffic": 0.5,
+    stepper.CUSTOM: 0.5,
+}
 # The custom network's pickers of engine names (activations of hidden layers 1.., output
 # activation, loss, initialiser): the URL carries the engine's name, e.g. ?step_act1=relu.
 HIDDEN_ACTIVATION_PARAMS = tuple(f"step_act{n}" for n in range(1, limits.MAX_HIDDEN_LAYERS + 1))

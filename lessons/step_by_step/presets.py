@@ -103,4 +103,9 @@ def traffic_scenario(seed: int = 0) -> Scenario:
     )
 
 
-PRESETS = {"textbook": textbook_222, "xor": xor_scenario, "housing": housing_scenario}
+PRESETS = {
+    "textbook": textbook_222,
+    "xor": xor_scenario,
+    "housing": housing_scenario,
+    "traffic": traffic_scenario,
+}

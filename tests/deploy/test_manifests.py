@@ -174,3 +174,20 @@ def test_compose_runs_healthy_replicas_with_one_secret_behind_the_sticky_nginx()
     assert "hash $bpl_affinity consistent;" in content
     assert nginx["configs"][0]["source"] == "nginx_conf"
     assert "/etc/nginx/backprop-lab.conf" in " ".join(nginx["command"])
+
+
+def test_the_image_holds_every_package_the_app_imports():
+    """The Dockerfile copies each first-party package the app imports (lessons/ was once missed)."""
+    dockerfile = (PROJECT_ROOT / "deploy" / "Dockerfile").read_text()
+    copied = set(re.findall(r"^COPY (\S+?)/? ", dockerfile, re.M))
+    packages = {
+        path.parent.name
+        for path in PROJECT_ROOT.glob("*/__init__.py")
+        if path.parent.name not in {"tests", "bench"}
+    }
+    sources = "\n".join(p.read_text() for p in PROJECT_ROOT.glob("app_pages/**/*.py"))
+    imported = {
+        name for name in packages if re.search(rf"^\s*(from|import) {name}\b", sources, re.M)
+    }
+    assert imported <= copied, f"not copied into the image: {sorted(imported - copied)}"
+    assert "lessons" in imported

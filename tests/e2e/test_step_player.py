@@ -100,20 +100,8 @@ def test_first_right_press_after_load_advances_the_phase(browser, app_url, attem
     page.context.close()
 
 
-def test_keys_do_nothing_while_typing_in_a_box(browser, app_url):
-    page = _open(browser, app_url)
-    box = page.get_by_label("Learning rate η")
-    box.click()
-    page.keyboard.press("ArrowRight")
-    page.keyboard.press("Home")
-    page.get_by_text("Step by step", exact=True).first.click()
-    page.keyboard.press("ArrowRight")  # counted only now that the box lost focus
-    _wait_phase(page, 1)
-    page.context.close()
-
-
-def test_auto_play_walks_a_whole_step_in_order(browser, app_url):
-    page = _open(browser, app_url)
+def _record_phases(page) -> None:
+    """Keep every phase the player shows, in order, in window.__phases (from the current one)."""
     page.evaluate(
         """() => {
           const player = [...document.querySelectorAll('*')].find(e => e.shadowRoot &&
@@ -125,6 +113,26 @@ def test_auto_play_walks_a_whole_step_in_order(browser, app_url):
           }).observe(player, {attributes: true, attributeFilter: ['data-phase']});
         }"""
     )
+
+
+def test_keys_do_nothing_while_typing_in_a_box(browser, app_url):
+    page = _open(browser, app_url)
+    _record_phases(page)
+    box = page.get_by_label("Learning rate η")
+    box.click()
+    for key in ("ArrowRight", "ArrowRight", "End"):
+        page.keyboard.press(key)
+    page.get_by_text("Step by step", exact=True).first.click()
+    page.keyboard.press("ArrowRight")  # counted only now that the box lost focus
+    _wait_phase(page, 1)
+    # Had any key typed in the box reached the player, it would have left phase 0 before this.
+    assert page.evaluate("() => window.__phases") == ["0", "1"]
+    page.context.close()
+
+
+def test_auto_play_walks_a_whole_step_in_order(browser, app_url):
+    page = _open(browser, app_url)
+    _record_phases(page)
     page.select_option(f"{PLAYER} select.speed", "2")
     page.keyboard.press(" ")
     page.wait_for_selector(f"{PLAYER}[data-playing]", state="attached")

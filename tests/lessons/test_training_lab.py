@@ -248,7 +248,7 @@ def test_diagnosis_of_healthy_vanishing_and_exploding_gradients():
     assert healthy.state == "healthy" and healthy.explanation == ""
     vanished = diagnose_gradients([VANISHING_NORM / 10, 1e-3, 0.1], activations)
     assert vanished.state == "vanishing" and vanished.layer == 1
-    assert "1/4" in vanished.explanation and "below 1e-06" in vanished.message
+    assert "(max|w| / 4)^n" in vanished.explanation and "below 1e-06" in vanished.message
     relative = diagnose_gradients([1e-5, 0.01, 0.1], ["relu", "relu", "linear"])
     assert relative.state == "vanishing" and "times smaller" in relative.message
     assert "1/4" not in relative.explanation

@@ -6,7 +6,7 @@ import json
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from app_pages import common
+from app_pages import common, links
 from tests.apptest_helpers import APP, ROOT, app_test, router_pages, tracebacks
 
 
@@ -83,17 +83,17 @@ def test_share_link_carries_the_bound_settings_but_not_presenter_mode():
     at.query_params["step_lr"] = "0.25"
     at.switch_page("app_pages/step_by_step.py").run()
     assert at.number_input(key="step_lr").value == 0.25
-    links = [code.value for code in at.code if code.value.startswith("?")]
-    assert links == ["?step_lr=0.25"]  # AppTest has no browser URL; a server prefixes it
+    shown = [code.value for code in at.code if code.value.startswith("?")]
+    assert shown == ["?step_lr=0.25"]  # AppTest has no browser URL; a server prefixes it
 
 
 def test_build_view_url_encodes_values_and_drops_oversized_ones():
-    url = common.build_view_url(
+    url = links.build_view_url(
         "http://host/step", {"step_lr": "0.5", "tags": ["a b", "c&d"], "junk": "x" * 500}
     )
     assert url == "http://host/step?step_lr=0.5&tags=a+b&tags=c%26d"
-    assert common.build_view_url("http://host/", {}) == "http://host/"
-    assert common.build_view_url(None, {"a": "1"}) == "?a=1"
+    assert links.build_view_url("http://host/", {}) == "http://host/"
+    assert links.build_view_url(None, {"a": "1"}) == "?a=1"
 
 
 @pytest.mark.parametrize(
@@ -113,7 +113,7 @@ def test_build_view_url_encodes_values_and_drops_oversized_ones():
     ],
 )
 def test_url_value_matches_what_the_widget_accepted(raw, value, matches):
-    assert common._url_value_matches(raw, value) is matches
+    assert links._url_value_matches(raw, value) is matches
 
 
 @pytest.mark.parametrize(
@@ -158,3 +158,25 @@ def test_chart_helper_adds_the_text_alternative_and_presenter_size(presenting, h
     assert [c.value for c in at.caption] == ["Loss falls from 1 to 0 over one step."]
     figure = json.loads(at.get("plotly_chart")[0].proto.spec)
     assert figure["layout"]["height"] == height
+
+
+@pytest.mark.expects_logged_bug
+def test_error_boundary_shows_a_visitors_mistake_and_logs_a_bug(logged_bugs):
+    """A UserInputError is the visitor's to fix: its message is shown and nothing is logged.
+    Any other exception is a bug: logged (so tests fail on it), never shown as advice."""
+
+    def view() -> None:
+        from app_pages.common import error_boundary
+        from engine.errors import UserInputError
+
+        with error_boundary("the first view"):
+            raise UserInputError("Learning rate must be between 0.0001 and 10.")
+        with error_boundary("the second view"):
+            raise KeyError("a bug")
+
+    at = AppTest.from_function(view).run()
+    shown = [element.value for element in at.error]
+    assert shown[0] == "Learning rate must be between 0.0001 and 10."
+    assert "Something went wrong while drawing the second view" in shown[1]
+    assert "a bug" not in shown[1] and not at.exception
+    assert [record.exc_info[0] for record in logged_bugs.records] == [KeyError]
