@@ -7,7 +7,7 @@ import pandas  # noqa: F401
 import plotly.graph_objects  # noqa: F401
 import streamlit as st
 
-from app_pages.common import apply_presenter_style, error_boundary, presenter_toggle
+from app_pages.common import apply_page_style, error_boundary, presenter_toggle
 from app_pages.links import (
     drop_non_finite_url_params,
     note_ignored_url_params,
@@ -93,7 +93,7 @@ with st.container(horizontal=True, horizontal_alignment="right", vertical_alignm
     share_slot = st.container(width="content")
     presenting = presenter_toggle()
 notes = st.container()
-apply_presenter_style()
+apply_page_style()
 
 page = st.navigation(PAGES, position="top" if presenting else "sidebar")
 if dropped_params:

@@ -62,6 +62,14 @@ section[data-testid="stSidebar"],
   max-width: 100%; }
 </style>"""
 
+# Static CSS on every page. KaTeX gives each sub- or superscript a 2 px strut with a -2 px
+# margin, so a display formula's box is 2 px narrower than what it holds and scrolls by 2 px:
+# a scrollable region a keyboard cannot reach (axe: scrollable-region-focusable). The padding
+# gives those 2 px back.
+_APP_CSS = """<style>
+.katex-display > .katex { padding-right: 2px; }
+</style>"""
+
 PRESENTER_FONT_SIZE = 20  # Plotly font size in presenter mode (px); the default is 12
 PRESENTER_HEIGHT_FACTOR = 1.25  # figures grow by this factor in presenter mode
 
@@ -80,8 +88,9 @@ def presenter_toggle() -> bool:
     )
 
 
-def apply_presenter_style() -> None:
-    """Inject the presenter CSS when presenter mode is on (static CSS only)."""
+def apply_page_style() -> None:
+    """Inject the app's CSS, and the presenter CSS when presenter mode is on (static CSS only)."""
+    st.html(_APP_CSS)
     if presenter_mode():
         st.html(_PRESENTER_CSS)
 

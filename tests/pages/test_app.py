@@ -35,29 +35,33 @@ def test_every_page_runs_without_exception_and_keeps_the_top_bar(page):
     assert [t.key for t in at.toggle if t.key == "presenter"] == ["presenter"]
 
 
-def test_presenter_is_off_by_default_and_adds_no_css():
+def _css(at) -> list[str]:
+    return [element.proto.body for element in at.get("html")]
+
+
+def test_presenter_is_off_by_default_and_adds_only_the_apps_css():
     at = app_test().run()
     assert at.session_state["presenter"] is False
-    assert len(at.get("html")) == 0
+    assert _css(at) == [common._APP_CSS]
 
 
 def test_presenter_query_param_turns_presenter_mode_on_with_its_css():
     at = app_test({"presenter": "true"}).run()
     assert at.session_state["presenter"] is True
-    css = [element.proto.body for element in at.get("html")]
-    assert css == [common._PRESENTER_CSS]
-    assert 'data-testid="stSidebar"' in css[0] and "display: none" in css[0]
+    css = _css(at)
+    assert css == [common._APP_CSS, common._PRESENTER_CSS]
+    assert 'data-testid="stSidebar"' in css[1] and "display: none" in css[1]
     assert not at.warning
 
 
 def test_presenter_toggle_turns_it_on_and_off_and_survives_a_page_switch():
     at = app_test().run()
     at.toggle(key="presenter").set_value(True).run()
-    assert at.session_state["presenter"] is True and len(at.get("html")) == 1
+    assert at.session_state["presenter"] is True and common._PRESENTER_CSS in _css(at)
     at.switch_page("app_pages/step_by_step.py").run()
-    assert at.session_state["presenter"] is True and len(at.get("html")) == 1
+    assert at.session_state["presenter"] is True and common._PRESENTER_CSS in _css(at)
     at.toggle(key="presenter").set_value(False).run()
-    assert at.session_state["presenter"] is False and len(at.get("html")) == 0
+    assert at.session_state["presenter"] is False and _css(at) == [common._APP_CSS]
 
 
 @pytest.mark.parametrize("value", ["maybe", "", "1e309", "<script>alert(1)</script>"])
