@@ -150,7 +150,7 @@ def _page_state(signature, scenario, tables, learning_rate, batch, row) -> StepP
     st.session_state[STATE] = state = model.sync_page(
         st.session_state.get(STATE), signature, net.activations, net.loss_name,
         (scenario.X, scenario.Y, list(net.weights), list(net.biases)), tables, learning_rate,
-        batch, row, model.FollowLink(query.get(model.STEPS_PARAM), query.get(model.PHASE_PARAM)),
+        batch, row, model.link_in(query),
     )  # fmt: skip
     return state
 

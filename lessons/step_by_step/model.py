@@ -16,12 +16,14 @@ from engine import limits
 from engine.errors import UserInputError
 from engine.network import Network
 from engine.trace import StepTrace
-from lessons.step_by_step import stepper
+from lessons.step_by_step import stepper, training_order
 from lessons.step_by_step.phases import Phase, clamp_phase, phase_sequence
 from lessons.step_by_step.stepper import StepperState, Tables
 
-# Query parameters that are not widgets: the phase, the completed steps and the edited tables.
+# Query parameters that are not widgets: the phase, the completed steps, the examples they were
+# taken on (when not all on what is shown now) and the edited tables.
 PHASE_PARAM, STEPS_PARAM, DATA_PARAM = "step_phase", "step_n", "step_data"
+ORDER_PARAM = "step_order"
 # The scenario picker's labels, which are also its URL values (?step_preset=XOR), and the
 # learning rate each scenario starts with.
 SCENARIO_TITLES = {
@@ -63,6 +65,9 @@ class StepPage:
     learning_rate: float
     batch: bool = False  # all rows at once (the mean loss), or one example
     row: int = 0  # the example shown (0-based); used alone when not in batch mode
+    # The row (training_order.BATCH: all rows) each completed step was taken on, as runs;
+    # None once the order is too long to keep (a link then cannot replay it).
+    order: training_order.Runs | None = ()
     error: str | None = None  # why the last action was refused
     notes: tuple[str, ...] = ()  # what a shared link asked for that could not be followed
 
@@ -92,6 +97,17 @@ class StepPage:
     def edited(self) -> bool:
         """Whether the starting tables differ from the scenario's own values."""
         return not _same_tables(self.tables, self.base)
+
+    @property
+    def view_row(self) -> int:
+        """The row the next training step is taken on (training_order.BATCH in batch mode)."""
+        return training_order.BATCH if self.batch else self.row
+
+    @property
+    def epoch_updates(self) -> int:
+        """Weight updates in one epoch: 1 in batch mode (the mean over every row), else one
+        per example (see epoch_rows)."""
+        return 1 if self.batch else self.n_rows
 
     def network(self) -> Network:
         """A Network holding the current parameters (copies)."""
@@ -123,6 +139,13 @@ class Finish:
 @dataclass(frozen=True)
 class NextTrainingStep:
     """Take this step's update and start the next training step at phase 0."""
+
+
+@dataclass(frozen=True)
+class NextEpoch:
+    """Take this step's update, then train until every example has been used once: in batch
+    mode that one update is the epoch; one example at a time, one update per example in order
+    from the shown one (round the table), back at the shown example."""
 
 
 @dataclass(frozen=True)
@@ -164,10 +187,12 @@ class Dismiss:
 
 @dataclass(frozen=True)
 class FollowLink:
-    """A shared link's completed training steps and phase, as the URL's text (None: absent)."""
+    """A shared link's completed training steps, phase and the examples the steps were taken on
+    (training_order's URL form), as the URL's text (None: absent)."""
 
     steps: str | None
     phase: str | None
+    order: str | None = None
 
 
 Action = (
@@ -175,6 +200,7 @@ Action = (
     | Previous
     | Finish
     | NextTrainingStep
+    | NextEpoch
     | Undo
     | Reset
     | EditTables
@@ -258,13 +284,18 @@ def _transition(state: StepPage, action: Action) -> StepPage:
         case Next() if current.phase < n_phases - 1:
             return _moved(state, stepper.next_phase(current, n_phases))
         case Next() | NextTrainingStep():
-            return _moved(state, _train(state, current))
+            return _trained(state, current, [state.view_row])
+        case NextEpoch():
+            return _trained(state, current, epoch_rows(state))
         case Previous():
             return _moved(state, stepper.previous_phase(current))
         case Finish():
             return _moved(state, stepper.finish_step(current, n_phases))
         case Undo():
-            return _moved(state, stepper.undo_step(current))
+            if not current.undo:
+                return _moved(state, current)
+            undone = replace(state, order=training_order.remove_last(state.order))
+            return _moved(undone, stepper.undo_step(current))
         case Reset():
             return _restart(replace(state, error=None, notes=()))
         case EditTables(tables=tables):
@@ -280,19 +311,41 @@ def _transition(state: StepPage, action: Action) -> StepPage:
             if float(learning_rate) == state.learning_rate:
                 return state
             return replace(state, learning_rate=float(learning_rate), error=None, notes=())
-        case FollowLink(steps=steps, phase=phase):
-            return _follow_link(state, steps, phase)
+        case FollowLink(steps=steps, phase=phase, order=order):
+            return _follow_link(state, steps, phase, order)
     raise TypeError(f"Unknown step-page action: {action!r}")
+
+
+def epoch_rows(state: StepPage) -> list[int]:
+    """The rows one epoch trains on, in order: every example once from the shown one (round
+    the table), or one batch step (training_order.BATCH) in batch mode."""
+    if state.batch:
+        return [training_order.BATCH]
+    return [(state.row + k) % state.n_rows for k in range(state.n_rows)]
 
 
 def _moved(state: StepPage, current: StepperState) -> StepPage:
     return replace(state, stepper=current, error=None, notes=())
 
 
-def _train(state: StepPage, current: StepperState) -> StepperState:
+def _train(state: StepPage, current: StepperState, row: int) -> StepperState:
+    """One training step on `row` (training_order.BATCH: every row) from `current`."""
+    X, Y = state.tables[0], state.tables[1]
+    if row != training_order.BATCH:
+        X, Y = X[row : row + 1], Y[row : row + 1]
     return stepper.next_training_step(
-        current, state.activations, state.loss, state.X, state.Y, state.learning_rate
+        current, state.activations, state.loss, X, Y, state.learning_rate
     )
+
+
+def _trained(state: StepPage, current: StepperState, rows: Sequence[int]) -> StepPage:
+    """The page after one training step on each of `rows` in turn (all or none: a step that
+    diverges refuses the whole click)."""
+    order = state.order
+    for row in rows:
+        current = _train(state, current, row)
+        order = training_order.add(order, row)
+    return replace(state, stepper=current, order=order, error=None, notes=())
 
 
 def _restart(state: StepPage) -> StepPage:
@@ -303,43 +356,75 @@ def _restart(state: StepPage) -> StepPage:
         loss = stepper.network(start, state.activations, state.loss).loss_value(state.X, state.Y)
     except UserInputError:
         loss = float("nan")
-    return replace(state, stepper=stepper.start(weights, biases, loss))
+    return replace(state, stepper=stepper.start(weights, biases, loss), order=())
 
 
-def _follow_link(state: StepPage, steps_text: str | None, phase_text: str | None) -> StepPage:
-    """Take the link's training steps, then go to its phase; clamp with a note for each value
-    that is malformed or out of range."""
+def _follow_link(
+    state: StepPage, steps_text: str | None, phase_text: str | None, order_text: str | None = None
+) -> StepPage:
+    """Take the link's training steps (on the examples its order names, else on what is
+    shown), then go to its phase; clamp with a note for each value that is malformed or out of
+    range."""
     notes = []
     current = state.stepper
-    if steps_text is not None:
+    rows: list[int] = []
+    if order_text is not None:
+        try:
+            rows = list(
+                training_order.rows(
+                    training_order.decode(order_text, state.n_rows, stepper.MAX_HISTORY)
+                )
+            )
+        except UserInputError as error:
+            notes.append(f"{error} The steps are taken on the example shown instead.")
+            order_text = None
+    if order_text is None and steps_text is not None:
         steps, changed = clamp_phase(steps_text, stepper.MAX_HISTORY + 1)
         if changed:
             notes.append(f"Training steps in the link must be 0 to {stepper.MAX_HISTORY}.")
-        for _ in range(steps):
-            try:
-                current = _train(state, current)
-            except UserInputError:
-                notes.append("The link's training steps diverged; stopped early.")
-                break
+        rows = [state.view_row] * steps
+    order = state.order
+    for row in rows:
+        try:
+            current = _train(state, current, row)
+        except UserInputError:
+            notes.append("The link's training steps diverged; stopped early.")
+            break
+        order = training_order.add(order, row)
     if phase_text is not None:
         n_phases = len(state.phases)
         phase, changed = clamp_phase(phase_text, n_phases)
         if changed:
             notes.append(f"The phase in the link must be 0 to {n_phases - 1}; {phase} is used.")
         current = stepper.go_to_phase(current, phase, n_phases)
-    return replace(state, stepper=current, notes=tuple(notes))
+    return replace(state, stepper=current, order=order, notes=tuple(notes))
 
 
 # --- What the page reads back -----------------------------------------------------------------
 
 
+def link_in(query) -> FollowLink:
+    """What a shared link asks of the step (from the query parameters, a mapping of text)."""
+    return FollowLink(query.get(STEPS_PARAM), query.get(PHASE_PARAM), query.get(ORDER_PARAM))
+
+
 def url_params(state: StepPage) -> dict[str, str | None]:
     """The query parameters that are not widgets, None where the default applies (left out):
-    the phase, the completed steps and the edited cells (see stepper.encode_tables)."""
+    the phase, the completed steps, the examples they were taken on when not all on the one
+    shown now (see training_order), and the edited cells (see stepper.encode_tables). Steps
+    whose order is no longer known are left out: the link opens at the start of the scenario
+    rather than at other numbers."""
+    steps = state.stepper.step
+    order = state.order
+    on_view = order == () or order == ((state.view_row, steps),)
+    order_text = None if on_view else training_order.encode(order)
+    if not on_view and order_text is None:
+        steps = 0
     return {
         DATA_PARAM: stepper.encode_tables(state.tables, state.base) if state.edited else None,
         PHASE_PARAM: str(state.stepper.phase) if state.stepper.phase else None,
-        STEPS_PARAM: str(state.stepper.step) if state.stepper.step else None,
+        STEPS_PARAM: str(steps) if steps else None,
+        ORDER_PARAM: order_text,
     }
 
 

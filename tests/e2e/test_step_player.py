@@ -359,3 +359,34 @@ def test_switching_scenario_during_auto_play_stops_it_cleanly(browser, app_url):
     assert "x1" in page.text_content(f"{PLAYER} svg.graph")  # XOR's inputs
     assert_no_exception(page)
     page.context.close()
+
+
+def test_an_epoch_per_next_and_a_link_to_the_phase_shown_reproduce_the_view(browser, app_url):
+    """XOR one example at a time: one Next with step size "one epoch" makes 4 updates (one per
+    example); "Link to this phase" gives a link that opens the same step at the same phase."""
+    page = _open(browser, app_url, "?step_preset=XOR")
+    token = page.get_attribute(PLAYER, "data-ready")
+    page.select_option(f"{PLAYER} select.step-size", "epoch")
+    assert "one epoch = 4 weight updates" in page.inner_text(f"{PLAYER} .updates")
+    page.click(f"{PLAYER} button.next")
+    page.wait_for_selector(f'{PLAYER}:not([data-ready="{token}"])', state="attached")
+    wait_for_app(page)
+    page.get_by_text(re.compile(r"Training step 5")).first.wait_for()
+    _wait_phase(page, 2)  # the new step opens at its loss
+    page.select_option(f"{PLAYER} select.step-size", "phase")  # Right now moves one phase
+    page.get_by_text("Step by step", exact=True).first.click()
+    page.keyboard.press("ArrowRight")
+    _wait_phase(page, 3)
+    page.click(f"{PLAYER} button.phase-link")
+    link = page.input_value(f"{PLAYER} input.link-text")
+    assert "step_order=0-3" in link and "step_n=4" in link and "step_phase=3" in link, link
+    narration = page.inner_text(f"{PLAYER} .narration")
+    page.context.close()
+
+    assert link.startswith(f"{app_url}/step?"), link
+    shared = _open(browser, app_url, link.removeprefix(f"{app_url}/step"))
+    assert _phase(shared) == 3
+    shared.get_by_text(re.compile(r"Training step 5")).first.wait_for()
+    assert shared.inner_text(f"{PLAYER} .narration") == narration
+    assert_no_exception(shared)
+    shared.context.close()

@@ -419,3 +419,16 @@ def test_a_link_with_an_unknown_activation_is_ignored_with_a_note():
     assert not at.exception
     assert any("step_act1" in w.value for w in at.warning)
     assert _page(at).activations == ("tanh", "sigmoid")
+
+
+@pytest.mark.parametrize(
+    "trigger, expected",
+    [("train", "NextTrainingStep"), ("epoch", "NextEpoch"), ("undo", "Undo"), ("x", None),
+     (None, None), (["epoch"], None)],
+)  # fmt: skip
+def test_the_players_action_trigger_becomes_the_models_action(monkeypatch, trigger, expected):
+    from app_pages.components import step_player
+
+    monkeypatch.setattr(step_player, "triggered", lambda key, name: trigger)
+    action = step_player.page_action("step_player")
+    assert (type(action).__name__ if action is not None else None) == expected

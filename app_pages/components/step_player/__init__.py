@@ -3,7 +3,7 @@
 The browser gets one training step at a time (viz.step_by_step.player.player_data) and steps,
 animates, narrates and quizzes through its phases by itself, so a Next click costs the server
 nothing. The component talks back only through two triggers: `action` ("train" for the next
-training step, "undo") and `weight` ([layer, row, col] of a clicked edge).
+training step, "epoch", "undo") and `weight` ([layer, row, col] of a clicked edge).
 
 The files next to this module (player.html, player.css, player.js) are plain HTML, CSS and an
 ES module: committed as they are, nothing is built at run time.
@@ -87,6 +87,14 @@ def show_step(
         presenter=presenting,
         selected=selected,
     )
+    # What one epoch is here, and the URL parameter of the phase (the player's "Link to this
+    # phase" sets it in the page's own URL).
+    data.update(
+        epoch_updates=state.epoch_updates,
+        n_examples=state.n_rows,
+        batch=state.batch,
+        phase_param=model.PHASE_PARAM,
+    )
     layer_sizes = [int(trace.X.shape[1])] + [int(layer.W.shape[0]) for layer in trace.layers]
 
     def on_action() -> None:
@@ -115,9 +123,10 @@ def animates(trace) -> bool:
 
 def page_action(key: str):
     """The step page's action for the player's `action` trigger: the next training step
-    ("train") or an undo ("undo"); None for anything else."""
+    ("train"), the next epoch ("epoch") or an undo ("undo"); None for anything else."""
     name = triggered(key, "action")
-    return {"train": model.NextTrainingStep(), "undo": model.Undo()}.get(name)
+    actions = {"train": model.NextTrainingStep(), "epoch": model.NextEpoch(), "undo": model.Undo()}
+    return actions.get(name) if isinstance(name, str) else None
 
 
 def picked_weight(key: str, layer_sizes) -> dict:

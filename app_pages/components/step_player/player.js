@@ -125,7 +125,7 @@ function mount({ data, key, parentElement, setTriggerValue }) {
     quiz: memory.quiz !== undefined ? memory.quiz : data.quiz,
     speed: memory.speed || 1,
     keepGoing: Boolean(memory.keepGoing),
-    stepSize: memory.stepSize || "phase", // what one Next does: "phase" or "step"
+    stepSize: memory.stepSize || "phase", // what one Next does: "phase", "step" or "epoch"
     waiting: false,
   };
   // Auto-play asked the server for the next training step: play on once it has arrived (the
@@ -137,8 +137,9 @@ function mount({ data, key, parentElement, setTriggerValue }) {
       motion: state.motion, quiz: state.quiz, speed: state.speed, keepGoing: state.keepGoing,
       step: data.step, resume: false, stepSize: state.stepSize, showLoss: false,
     });
-  // A whole training step per click: the new step opens at its loss (what the update did).
-  if (memory.showLoss && memory.token !== data.token && data.step === memory.step + 1) {
+  // A whole training step (or epoch) per click: the new step opens at its loss (what the
+  // updates did).
+  if (memory.showLoss && memory.token !== data.token && data.step > memory.step) {
     state.phase = Math.max(0, data.phases.findIndex((p) => p.kind === "loss"));
   }
 
@@ -369,7 +370,8 @@ function mount({ data, key, parentElement, setTriggerValue }) {
     );
     buttons.prev.disabled = index === 0;
     buttons.next.textContent =
-      index === last || state.stepSize === "step" ? "Next training step ▶" : "Next ▶";
+      state.stepSize === "epoch" ? "Next epoch ▶"
+        : index === last || state.stepSize === "step" ? "Next training step ▶" : "Next ▶";
   }
 
   // ---- motion ------------------------------------------------------------------------------
@@ -464,9 +466,9 @@ function mount({ data, key, parentElement, setTriggerValue }) {
 
   function next() {
     if (state.pending || state.waiting) return;
-    if (state.stepSize === "step") {
+    if (state.stepSize === "step" || state.stepSize === "epoch") {
       stop();
-      ask("train");
+      ask(state.stepSize === "epoch" ? "epoch" : "train");
       SESSION.set(key, { ...SESSION.get(key), showLoss: true });
       return;
     }
@@ -508,7 +510,11 @@ function mount({ data, key, parentElement, setTriggerValue }) {
   function ask(action) {
     state.waiting = true;
     root.dataset.waiting = action;
-    side.narration.textContent = action === "train" ? "Computing the next training step…" : "Going back one training step…";
+    side.narration.textContent = {
+      train: "Computing the next training step…",
+      epoch: "Training one epoch…",
+      undo: "Going back one training step…",
+    }[action];
     setTriggerValue("action", action);
   }
 
@@ -646,15 +652,39 @@ function mount({ data, key, parentElement, setTriggerValue }) {
   motionBox.disabled = !data.animated || reduced.matches;
   motionBox.onchange = () => { state.motion = motionBox.checked; remember(); root.dataset.motion = motionOn() ? "on" : "off"; };
   const describeStepSize = () => {
-    updates.textContent = state.stepSize === "step"
-      ? "Each Next: 1 weight update (a whole training step on the server)."
-      : "Each Next: one phase (one layer), 0 weight updates; at the update phase, Next takes it: 1.";
+    const n = data.epoch_updates;
+    const perEpoch = data.batch
+      ? `1 weight update (the mean gradient over all ${data.n_examples} examples)`
+      : n === 1 ? "1 weight update (the only example)"
+        : `${n} weight updates, one per example in turn, back to the one shown`;
+    updates.textContent = {
+      step: "Each Next: 1 weight update (a whole training step on the server).",
+      epoch: `Each Next: one epoch = ${perEpoch}.`,
+      phase: "Each Next: one phase (one layer), 0 weight updates; at the update phase, Next takes it: 1.",
+    }[state.stepSize] || "";
   };
   stepSize.value = state.stepSize;
   stepSize.onchange = () => {
     state.stepSize = stepSize.value;
     remember();
     describeStepSize();
+  // A link to this scenario at the phase shown here: the page's own URL (which the server keeps
+  // in step with the settings and the training steps) with this player's phase.
+  const linkBox = parentElement.querySelector(".link-box");
+  const linkText = parentElement.querySelector(".link-text");
+  const linkNote = parentElement.querySelector(".link-note");
+  parentElement.querySelector("button.phase-link").onclick = () => {
+    const url = new URL(window.location.href);
+    url.searchParams.delete("presenter");
+    if (state.phase > 0) url.searchParams.set(data.phase_param, String(state.phase));
+    else url.searchParams.delete(data.phase_param);
+    linkText.value = url.toString();
+    linkBox.hidden = false;
+    linkText.focus();
+    linkText.select();
+    const copied = navigator.clipboard ? navigator.clipboard.writeText(linkText.value) : Promise.reject();
+    copied.then(() => (linkNote.textContent = "Copied."), () => (linkNote.textContent = "Select and copy it."));
+  };
     apply(state.phase);
   };
   describeStepSize();

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from engine import limits
-from lessons.step_by_step import StepPage, act, model, start_page, stepper
+from lessons.step_by_step import StepPage, act, model, start_page, stepper, training_order
 from lessons.step_by_step.phases import phase_sequence
 from lessons.step_by_step.presets import housing_scenario, textbook_222, xor_scenario
 
@@ -221,7 +221,9 @@ def test_follow_link_clamps_bad_values_with_a_note(steps, phase, expected, note)
 def test_url_params_leave_defaults_out_and_carry_the_edited_cells():
     scenario = textbook_222()
     state = _page(scenario)
-    assert model.url_params(state) == {"step_data": None, "step_phase": None, "step_n": None}
+    assert model.url_params(state) == {
+        "step_data": None, "step_phase": None, "step_n": None, "step_order": None,
+    }  # fmt: skip
     X, Y, weights, biases = _base(scenario)
     edited = [W.copy() for W in weights]
     edited[1][1, 0] = -0.25
@@ -276,3 +278,101 @@ def test_tables_from_link_reports_a_tampered_link():
 )
 def test_clamp_weight_keeps_the_inspected_weight_inside_the_network(picked, expected):
     assert model.clamp_weight(*picked, [2, 2, 2]) == expected
+
+
+def _xor_page(**kwargs) -> StepPage:
+    return _page(xor_scenario(), **kwargs)
+
+
+def _steps_by_hand(state: StepPage, rows) -> tuple:
+    """The parameters after one engine step on each row (None: the batch) from `state`'s."""
+    net = state.network()
+    X, Y = state.tables[0], state.tables[1]
+    for row in rows:
+        x, y = (X, Y) if row is None else (X[row : row + 1], Y[row : row + 1])
+        net.apply(net.compute_trace(x, y, state.learning_rate))
+    return net.weights, net.biases
+
+
+def test_an_epoch_one_example_at_a_time_trains_every_row_once_in_turn():
+    state = _xor_page(row=2)
+    assert state.epoch_updates == 4
+    weights, biases = _steps_by_hand(state, [2, 3, 0, 1])
+    after = act(state, model.NextEpoch())
+    _assert_parameters(after, weights, biases)
+    assert (after.stepper.step, after.stepper.phase, after.row) == (4, 0, 2)
+    assert len(after.stepper.history) == 5 and after.error is None
+    assert model.url_params(after)["step_order"] == "2-3.0-1"
+
+
+def test_an_epoch_in_batch_mode_is_one_update_on_the_mean_gradient():
+    state = _xor_page(batch=True)
+    assert state.epoch_updates == 1
+    weights, biases = _steps_by_hand(state, [None])
+    after = act(state, model.NextEpoch())
+    _assert_parameters(after, weights, biases)
+    assert after.stepper.step == 1
+    assert model.url_params(after)["step_order"] is None  # every step on what is shown
+
+
+def test_undo_after_an_epoch_takes_back_one_update_at_a_time():
+    state = act(_xor_page(), model.NextEpoch())
+    before_last = _steps_by_hand(_xor_page(), [0, 1, 2])
+    state = act(state, model.Undo())
+    _assert_parameters(state, *before_last)
+    assert state.stepper.step == 3 and model.url_params(state)["step_order"] == "0-2"
+
+
+def test_a_shared_link_replays_an_epoch_and_a_batch_step_on_the_same_examples():
+    state = act(_xor_page(row=1), model.NextEpoch())
+    state = act(act(state, model.ChangeBatch(True, 1)), model.NextTrainingStep())
+    state = act(state, model.Next())
+    params = model.url_params(state)
+    assert (params["step_n"], params["step_order"], params["step_phase"]) == ("5", "1-3.0.b", "1")
+    opened = act(_xor_page(batch=True, row=1), model.link_in(params))
+    _assert_parameters(opened, state.stepper.weights, state.stepper.biases)
+    assert (opened.stepper.step, opened.stepper.phase) == (5, 1) and opened.notes == ()
+
+
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("0-9", "this table has 4"),
+        ("3-1", "must go upwards"),
+        ("2x0", "at least 1 step"),
+        ("b;1", "runs like"),
+        ("1x999", "at most 200 training steps"),
+        ("x" * 300, "longer than 200"),
+    ],
+)
+def test_a_tampered_order_in_a_link_falls_back_with_a_note(text, message):
+    opened = act(_xor_page(), model.FollowLink("2", None, text))
+    assert any(message in note for note in opened.notes), opened.notes
+    # The link's step count is taken on the example shown instead.
+    _assert_parameters(opened, *_steps_by_hand(_xor_page(), [0, 0]))
+
+
+def test_the_order_round_trips_through_its_url_form():
+    runs = ((training_order.BATCH, 3), (0, 1), (1, 1), (2, 1), (2, 4), (0, 1))
+    text = training_order.encode(runs)
+    assert text == "bx3.0-2.2x4.0"
+    assert training_order.decode(text, n_rows=3, max_steps=200) == (
+        (-1, 3),
+        (0, 1),
+        (1, 1),
+        (2, 5),
+        (0, 1),
+    )
+    assert list(training_order.rows(training_order.decode(text, 3, 200))) == list(
+        training_order.rows(runs)
+    )
+
+
+def test_an_order_too_long_to_keep_leaves_the_steps_out_of_the_link():
+    state = _xor_page()
+    for row in range(training_order.MAX_RUNS + 1):
+        state = act(state, model.ChangeBatch(False, row % 2))
+        state = act(state, model.NextTrainingStep())
+    assert state.order is None
+    params = model.url_params(state)
+    assert params["step_n"] is None and params["step_order"] is None
