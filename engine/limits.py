@@ -18,3 +18,4 @@ MAX_CSV_ROWS = MAX_SAMPLES  # data rows in an uploaded CSV file
 MAX_CSV_COLUMNS = MAX_UNITS + 1  # feature columns plus the target
 MAX_ABS_VALUE = 1e6  # magnitude of any input, target, weight or bias a visitor types
 MAX_SEED = 2**31 - 1
+MAX_ADDED_POINTS = 500  # points a visitor adds by clicking on the lab's data plot

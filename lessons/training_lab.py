@@ -23,6 +23,7 @@ from engine.errors import UserInputError
 from engine.features import PLAIN, check_features, expand
 from engine.network import Network
 from engine.train import History, Snapshot, TrainConfig, Trainer, network_at
+from lessons.training_lab_points import NO_EDITS, PointEdits, apply_edits
 
 UPLOADED = "uploaded_csv"  # the dataset name that stands for the visitor's CSV file
 DATASETS = (*GENERATORS, UPLOADED)
@@ -71,6 +72,7 @@ class LabSettings:
     l2: float = 0.0
     l1: float = 0.0
     features: tuple[str, ...] = PLAIN  # inputs of the network, from engine.features.FEATURES
+    points: PointEdits = NO_EDITS  # the visitor's own points (lessons/training_lab_points.py)
 
 
 def output_choices(task: str) -> tuple[str, ...]:
@@ -108,12 +110,14 @@ def dataset_from_upload(data: bytes | str, target: str) -> Dataset:
 
 
 def make_lab_dataset(settings: LabSettings, uploaded: Dataset | None = None) -> Dataset:
-    """The dataset `settings` names; `uploaded` stands in for UPLOADED (UserInputError if none)."""
+    """The dataset `settings` names, with its edited points; `uploaded` stands in for UPLOADED
+    (UserInputError if none)."""
     if settings.dataset == UPLOADED:
         if uploaded is None:
             raise UserInputError("Upload a CSV file and choose its target column first.")
         return uploaded
-    return make_dataset(settings.dataset, settings.n_samples, settings.noise, settings.seed)
+    generated = make_dataset(settings.dataset, settings.n_samples, settings.noise, settings.seed)
+    return apply_edits(generated, settings.points)
 
 
 def build_network(settings: LabSettings, n_inputs: int, n_outputs: int, task: str) -> Network:
