@@ -6,9 +6,10 @@ import plotly.graph_objects as go
 import segno
 
 from lessons.class_room import Distribution
+from viz.style import GREEN, GUIDE_COLOR, base_layout
 
-RIGHT_COLOUR = "#1a7f37"  # green, and hatched, so the right bar reads without colour too
-OTHER_COLOUR = "#8c959f"
+RIGHT_COLOUR = GREEN  # and hatched, so the right bar reads without colour too
+OTHER_COLOUR = GUIDE_COLOR  # 3.5:1 on white
 RIGHT_MARK = "✓ right answer"
 
 
@@ -37,15 +38,17 @@ def distribution_figure(result: Distribution, height: int = 380, font_size: int 
     )
     top = max(result.counts, default=0)
     figure.update_layout(
-        height=height,
-        margin={"l": 50, "r": 20, "t": 30, "b": 60},
-        font={"size": font_size},
-        yaxis={"title": "answers", "rangemode": "tozero", "range": [0, max(1, top) * 1.25]},
-        xaxis={"type": "category"},
-        showlegend=False,
-        plot_bgcolor="white",
+        base_layout(
+            None,
+            height,
+            font_size,
+            margin={"l": 50, "r": 20, "t": 30, "b": 60},
+            yaxis={"title": "answers", "rangemode": "tozero", "range": [0, max(1, top) * 1.25]},
+            xaxis={"type": "category"},
+            showlegend=False,
+        )
     )
-    figure.update_yaxes(gridcolor="#e5e7eb", dtick=max(1, round(top / 5)) if top else 1)
+    figure.update_yaxes(dtick=max(1, round(top / 5)) if top else 1)
     return figure
 
 
