@@ -18,6 +18,7 @@ from app_pages.common import (
     error_boundary,
     presenter_mode,
 )
+from app_pages.training_lab_points import points_panel
 from app_pages.training_lab_setup import (
     experiment_guide,
     experiments_panel,
@@ -381,6 +382,7 @@ with error_boundary("the training lab"):
         st.session_state[PLAYING] = False
     experiments_panel()
     settings, uploaded, key = setup_panel()
+    settings, key = points_panel(settings, key)
     lab_run = ensure_run(settings, uploaded, key)
     if lab_run is None:
         st.info("Choose a valid set-up above to start.")

@@ -9,6 +9,7 @@ import hashlib
 import streamlit as st
 
 from app_pages.common import error_boundary, presenter_mode
+from app_pages.training_lab_points import EDITS
 from engine import limits
 from engine.activations import HIDDEN_ACTIVATIONS
 from engine.datasets import GENERATORS
@@ -28,6 +29,7 @@ from lessons.training_lab import (
 )
 from lessons.training_lab_experiments import BY_KEY, EXPERIMENTS, is_loaded
 from lessons.training_lab_play import SPEEDS
+from lessons.training_lab_points import NO_EDITS
 from viz.labels import DATASET_LABELS, FEATURE_LABELS, LOSS_LABELS, OPTIMIZER_LABELS
 
 FEATURES_KEY = "lab_features"
@@ -286,6 +288,7 @@ def _load_experiment(key: str) -> None:
     experiment = BY_KEY[key]
     for name in ("lab_output", "lab_loss"):  # the task's defaults, as in the experiment
         st.session_state.pop(name, None)
+    st.session_state[EDITS] = NO_EDITS  # the experiment's generated data
     st.session_state.update(widget_values(experiment.settings))
     # A speed at which the whole run plays in about 15 s or less.
     total = build_run(experiment.settings).trainer.total_updates

@@ -305,3 +305,42 @@ def dataset_csv(dataset: Dataset) -> str:
     for row in table:
         buffer.write(",".join(f"{value:.10g}" for value in row) + "\n")
     return buffer.getvalue()
+
+
+# --- the plane a visitor clicks on ----------------------------------------------------------
+
+EDITOR_GRID = 41  # click targets per axis: a click adds a point at the nearest target
+EDITOR_MARGIN = 0.15  # the plane extends this fraction of the data range beyond the data
+
+
+def _span(values: np.ndarray) -> tuple[float, float]:
+    values = values[np.isfinite(values)]
+    if values.size == 0:
+        return -1.0, 1.0
+    low, high = float(values.min()), float(values.max())
+    pad = (high - low) * EDITOR_MARGIN or 1.0
+    return round(low - pad, POINT_DECIMALS), round(high + pad, POINT_DECIMALS)
+
+
+def editor_plane(base: Dataset, edits: PointEdits) -> tuple[np.ndarray, np.ndarray]:
+    """The click targets' axes (EDITOR_GRID,) each: horizontal (x1, or x) and vertical (x2, or
+    the value y), covering the generated data and the added points with a margin, so the plane
+    stays put while points come and go."""
+    rows = np.array(edits.added, dtype=np.float64)
+    width = base.X.shape[1] + 1
+    rows = rows if rows.ndim == 2 and rows.shape[1] == width else np.empty((0, width))
+    if base.X.shape[1] == 2:
+        columns = np.vstack([base.X, rows[:, :2]])
+    else:
+        columns = np.vstack([np.column_stack([base.X[:, 0], base.Y[:, 0]]), rows])
+    horizontal = np.linspace(*_span(columns[:, 0]), EDITOR_GRID).round(POINT_DECIMALS)
+    vertical = np.linspace(*_span(columns[:, 1]), EDITOR_GRID).round(POINT_DECIMALS)
+    return horizontal, vertical
+
+
+def clicked_row(base: Dataset, at: tuple[float, float], chosen_class: int) -> tuple[float, ...]:
+    """The point a click at `at` (horizontal, vertical) adds: (x1, x2, class) on 2-input data,
+    (x, y) on 1-input data."""
+    if base.X.shape[1] == 2:
+        return (*at, chosen_class)
+    return tuple(at)
