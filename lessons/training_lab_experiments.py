@@ -124,6 +124,18 @@ def _overfit(run: LabRun, contrast: LabRun) -> Outcome:
 
 
 _NO_HIDDEN = {"hidden_units": (), "hidden_activations": ()}
+# 20 noisy training points for a network with 337 parameters (the overfitting experiment).
+_OVERFIT = LabSettings(
+    dataset="moons",
+    n_samples=40,
+    noise=0.35,
+    test_fraction=0.5,
+    optimizer="adam",
+    learning_rate=0.03,
+    epochs=300,
+    hidden_units=(16, 16),
+    hidden_activations=("tanh", "tanh"),
+)
 
 EXPERIMENTS: tuple[Experiment, ...] = (
     Experiment(
@@ -250,17 +262,7 @@ EXPERIMENTS: tuple[Experiment, ...] = (
         key="overfit",
         title="A small noisy dataset overfits; L2 helps",
         question="What happens to the test loss when a big network learns 20 noisy points?",
-        settings=LabSettings(
-            dataset="moons",
-            n_samples=40,
-            noise=0.35,
-            test_fraction=0.5,
-            optimizer="adam",
-            learning_rate=0.03,
-            epochs=300,
-            hidden_units=(16, 16),
-            hidden_activations=("tanh", "tanh"),
-        ),  # fmt: skip
+        settings=_OVERFIT,
         watch="The loss curves: training loss falls to 0 while the test loss turns and rises.",
         explanation=(
             "With 20 training points and 337 parameters the network can fit every point, noise"
@@ -268,18 +270,7 @@ EXPERIMENTS: tuple[Experiment, ...] = (
             " points and the test loss rises. An L2 penalty of 0.01 keeps the weights small and"
             " the boundary smooth, and the test loss ends far lower."
         ),
-        contrast=LabSettings(
-            dataset="moons",
-            n_samples=40,
-            noise=0.35,
-            test_fraction=0.5,
-            optimizer="adam",
-            learning_rate=0.03,
-            epochs=300,
-            hidden_units=(16, 16),
-            hidden_activations=("tanh", "tanh"),
-            l2=0.01,
-        ),  # fmt: skip
+        contrast=replace(_OVERFIT, l2=0.01),
         contrast_label="L2 penalty 0.01",
         outcome=_overfit,
     ),

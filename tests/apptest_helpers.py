@@ -5,12 +5,26 @@ needed (e.g. in a parametrize list or inside a loop).
 """
 
 import ast
+import logging
 from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = ROOT / "app.py"
+
+
+class LoggedBugs(logging.Handler):
+    """Keeps the records with an exception that reach the logger it is added to (the app's
+    logger: what error_boundary logs)."""
+
+    def __init__(self) -> None:
+        super().__init__(level=logging.ERROR)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.exc_info:
+            self.records.append(record)
 
 
 def app_test(query_params: dict[str, str] | None = None, timeout: float = 30) -> AppTest:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.apptest_helpers import ROOT, app_test
+from tests.apptest_helpers import ROOT, LoggedBugs, app_test
 
 
 @pytest.fixture(scope="session")
@@ -34,18 +34,6 @@ def open_page() -> Callable[..., AppTest]:
         return app_test(query_params).run().switch_page(page).run()
 
     return open_
-
-
-class LoggedBugs(logging.Handler):
-    """Keeps the records with an exception that the app's logger receives (error_boundary's)."""
-
-    def __init__(self) -> None:
-        super().__init__(level=logging.ERROR)
-        self.records: list[logging.LogRecord] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        if record.exc_info:
-            self.records.append(record)
 
 
 @pytest.fixture(autouse=True)

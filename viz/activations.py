@@ -20,7 +20,7 @@ from viz.style import (
     NORMAL_FONT_SIZE,
     SERIES_DASHES,
     SERIES_SYMBOLS,
-    base_layout,
+    line_chart_layout,
     series_style,
 )
 
@@ -34,26 +34,6 @@ __all__ = [
 
 Z_RANGE = (-6.0, 6.0)  # z axis of the activation plots
 CURVE_POINTS = 241
-
-
-def _layout(title: str, height: int, font_size: int, **extra) -> dict:
-    return base_layout(
-        title,
-        height,
-        font_size,
-        **{
-            "margin": {"l": 60, "r": 20, "t": 60, "b": 50},
-            "legend": {
-                "orientation": "h",
-                "yanchor": "bottom",
-                "y": 1.0,
-                "xanchor": "right",
-                "x": 1,
-            },
-            "uirevision": "learn",
-            **extra,
-        },
-    )
 
 
 def activation_figure(
@@ -118,7 +98,7 @@ def activation_figure(
     pad = 0.1 * (high - low)
     return go.Figure(
         data=traces,
-        layout=_layout(
+        layout=line_chart_layout(
             f"{act.label}: f and its derivative f′",
             height,
             font_size,
@@ -160,7 +140,7 @@ def vanishing_gradient_figure(
     n_layers = max((chain.product.size for chain in chains.values()), default=1)
     return go.Figure(
         data=traces,
-        layout=_layout(
+        layout=line_chart_layout(
             "Product of f′(z) through the layers",
             height,
             font_size,

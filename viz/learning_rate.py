@@ -22,33 +22,13 @@ from viz.style import (
     OPTIMUM_COLOR,
     SEQUENTIAL_SCALE,
     SERIES_DASHES,
-    base_layout,
+    line_chart_layout,
     series_style,
 )
 
 __all__ = ["SERIES_DASHES", "descent_contour_figure", "learning_rate_figure"]
 
 PATH_COLOR = ACTIVE_COLOR  # the gradient-descent path over the loss surface
-
-
-def _layout(title: str, height: int, font_size: int, **extra) -> dict:
-    return base_layout(
-        title,
-        height,
-        font_size,
-        **{
-            "margin": {"l": 60, "r": 20, "t": 60, "b": 50},
-            "legend": {
-                "orientation": "h",
-                "yanchor": "bottom",
-                "y": 1.0,
-                "xanchor": "right",
-                "x": 1,
-            },
-            "uirevision": "learn",
-            **extra,
-        },
-    )
 
 
 def learning_rate_figure(
@@ -110,7 +90,7 @@ def learning_rate_figure(
         yaxis["range"] = [np.log10(floor) - 0.3, np.log10(ceiling) + 1.0]
     return go.Figure(
         data=traces,
-        layout=_layout(
+        layout=line_chart_layout(
             "Same network, same data, different learning rates",
             height,
             font_size,
@@ -198,7 +178,7 @@ def descent_contour_figure(
     ]
     return go.Figure(
         data=traces,
-        layout=_layout(
+        layout=line_chart_layout(
             "Loss surface of ŷ = f(w·x + b) and the gradient-descent path",
             height,
             font_size,

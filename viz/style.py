@@ -152,6 +152,28 @@ def base_layout(
     return layout
 
 
+def line_chart_layout(title: str, height: int, font_size: int, **extra: Any) -> dict[str, Any]:
+    """base_layout for a chart of curves: room for axis titles, the legend in one row above
+    the plot at the right; `extra` on top."""
+    return base_layout(
+        title,
+        height,
+        font_size,
+        **{
+            "margin": {"l": 60, "r": 20, "t": 60, "b": 50},
+            "legend": {
+                "orientation": "h",
+                "yanchor": "bottom",
+                "y": 1.0,
+                "xanchor": "right",
+                "x": 1,
+            },
+            "uirevision": "learn",
+            **extra,
+        },
+    )
+
+
 def signed_colour(value: float) -> str:
     """The diverging scale's colour for `value` in [-1, 1] (-1 most negative, 0 the midpoint,
     1 most positive), as 'rgb(r, g, b)'; values outside are clipped."""

@@ -19,7 +19,7 @@ import time
 
 import pytest
 
-from tests.apptest_helpers import app_test, router_pages
+from tests.apptest_helpers import LoggedBugs, app_test, router_pages
 
 SEED = int(os.environ.get("FUZZ_SEED", "20261127"))
 STEPS_PER_PAGE = int(os.environ.get("FUZZ_STEPS", "18"))
@@ -92,21 +92,9 @@ FILES = [
 ]
 
 
-class _CaughtErrors(logging.Handler):
-    """Collects log records that carry an exception (what error_boundary logs)."""
-
-    def __init__(self) -> None:
-        super().__init__(level=logging.ERROR)
-        self.records: list[logging.LogRecord] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        if record.exc_info:
-            self.records.append(record)
-
-
 @pytest.fixture
 def caught_errors():
-    handler = _CaughtErrors()
+    handler = LoggedBugs()
     root = logging.getLogger()
     root.addHandler(handler)
     try:
@@ -115,7 +103,7 @@ def caught_errors():
         root.removeHandler(handler)
 
 
-def _problems(at, caught: _CaughtErrors) -> list[str]:
+def _problems(at, caught: LoggedBugs) -> list[str]:
     """Everything that shows a bug: exceptions, traceback text, exceptions a boundary caught."""
     found = [f"exception element: {str(e.value)[:400]}" for e in at.exception]
     for kind in ("markdown", "error", "warning", "info", "code", "text", "caption", "success"):
