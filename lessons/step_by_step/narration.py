@@ -6,12 +6,12 @@ Numbers carry NARRATION_DIGITS significant digits (the graph's precision); non-f
 read as words ("undefined", "infinite") so a diverged step never narrates "nan".
 """
 
-import math
 from collections.abc import Sequence
 
 import numpy as np
 
 from engine.trace import StepTrace
+from lessons.format import format_number
 from lessons.step_by_step.phases import BACKWARD, FORWARD, LOSS, Phase, layer_name
 
 NARRATION_DIGITS = 4
@@ -20,19 +20,7 @@ LISTED_UNITS = 4  # a layer with more units is summed up by its smallest and lar
 
 def number(value: float, digits: int = NARRATION_DIGITS) -> str:
     """`value` to `digits` significant digits, words for NaN and infinities."""
-    value = float(value)
-    if math.isnan(value):
-        return "undefined"
-    if math.isinf(value):
-        return "infinite" if value > 0 else "minus infinite"
-    if value == 0:
-        return "0"
-    if abs(value) >= 1e5 or abs(value) < 1e-4:
-        return f"{value:.{digits - 1}e}"
-    text = f"{value:.{digits}g}"
-    if "e" in text:
-        text = f"{value:.{max(digits - len(str(int(abs(value)))), 0)}f}"
-    return text
+    return format_number(value, digits)
 
 
 def _list(values: Sequence[float]) -> str:
