@@ -313,29 +313,32 @@ EDITOR_GRID = 41  # click targets per axis: a click adds a point at the nearest 
 EDITOR_MARGIN = 0.15  # the plane extends this fraction of the data range beyond the data
 
 
-def _span(values: np.ndarray) -> tuple[float, float]:
+def _span(values: np.ndarray, outside: np.ndarray) -> tuple[float, float]:
+    """The range of `values` with a margin, widened to hold every `outside` value too."""
     values = values[np.isfinite(values)]
-    if values.size == 0:
-        return -1.0, 1.0
-    low, high = float(values.min()), float(values.max())
+    low, high = (float(values.min()), float(values.max())) if values.size else (-1.0, 1.0)
     pad = (high - low) * EDITOR_MARGIN or 1.0
-    return round(low - pad, POINT_DECIMALS), round(high + pad, POINT_DECIMALS)
+    low, high = low - pad, high + pad
+    outside = outside[np.isfinite(outside)]
+    if outside.size:
+        low, high = min(low, float(outside.min())), max(high, float(outside.max()))
+    return round(low, POINT_DECIMALS), round(high, POINT_DECIMALS)
 
 
 def editor_plane(base: Dataset, edits: PointEdits) -> tuple[np.ndarray, np.ndarray]:
     """The click targets' axes (EDITOR_GRID,) each: horizontal (x1, or x) and vertical (x2, or
-    the value y), covering the generated data and the added points with a margin, so the plane
-    stays put while points come and go."""
+    the value y), covering the generated data with a margin (and any added point beyond it),
+    so the plane stays put while points are clicked on and off."""
     rows = np.array(edits.added, dtype=np.float64)
     width = base.X.shape[1] + 1
     rows = rows if rows.ndim == 2 and rows.shape[1] == width else np.empty((0, width))
     if base.X.shape[1] == 2:
-        columns = np.vstack([base.X, rows[:, :2]])
+        generated, added = base.X, rows[:, :2]
     else:
-        columns = np.vstack([np.column_stack([base.X[:, 0], base.Y[:, 0]]), rows])
-    horizontal = np.linspace(*_span(columns[:, 0]), EDITOR_GRID).round(POINT_DECIMALS)
-    vertical = np.linspace(*_span(columns[:, 1]), EDITOR_GRID).round(POINT_DECIMALS)
-    return horizontal, vertical
+        generated, added = np.column_stack([base.X[:, 0], base.Y[:, 0]]), rows
+    horizontal = np.linspace(*_span(generated[:, 0], added[:, 0]), EDITOR_GRID)
+    vertical = np.linspace(*_span(generated[:, 1], added[:, 1]), EDITOR_GRID)
+    return horizontal.round(POINT_DECIMALS), vertical.round(POINT_DECIMALS)
 
 
 def clicked_row(base: Dataset, at: tuple[float, float], chosen_class: int) -> tuple[float, ...]:

@@ -107,7 +107,9 @@ def test_clicking_a_neuron_on_the_graph_shows_its_output_plane(page, app_url, sh
     _open_lab(page, app_url)
     page.wait_for_timeout(500)
     assert "Output of hidden layer 1, unit 1 (tanh)" in _chart_titles(page)
-    graph = page.locator('[data-testid="stPlotlyChart"]').nth(2)
+    # The third of the views (the points editor of 'Your own data' comes before them).
+    views = page.locator('[data-testid="stPlotlyChart"]').filter(has_not_text="Your data: click")
+    graph = views.nth(2)
     # Where Plotly drew the 4th hidden unit (index 3) of the 2-8-1 network: x = 1, y = 3.5 - 3.
     point = graph.evaluate(
         """(element) => {

@@ -46,8 +46,8 @@ def test_every_point_is_drawn_once_with_its_kind_and_index():
 def test_the_plane_covers_the_data_and_the_added_points():
     edits = add_point(NO_EDITS, (5.0, -4.0, 0), 40)
     horizontal, vertical = editor_plane(MOONS, edits)
-    assert horizontal[0] < MOONS.X[:, 0].min() and horizontal[-1] > 5.0
-    assert vertical[0] < -4.0 and vertical[-1] > MOONS.X[:, 1].max()
+    assert horizontal[0] < MOONS.X[:, 0].min() and horizontal[-1] == 5.0
+    assert vertical[0] == -4.0 and vertical[-1] > MOONS.X[:, 1].max()
 
 
 def test_regression_points_are_drawn_at_x_and_their_value():
@@ -82,3 +82,11 @@ def test_clicked_point_ignores_malformed_selections():
     assert clicked_point(_selection({"x": "a", "y": 0, "customdata": [0, 0]})) is None
     assert clicked_point(_selection({"x": 0, "y": 0, "customdata": [0]})) is None
     assert clicked_point(_selection({"x": float("inf"), "y": 0, "customdata": [2, -1]})) is None
+
+
+def test_the_plane_stays_put_when_a_point_is_added_on_its_edge():
+    horizontal, vertical = editor_plane(MOONS, NO_EDITS)
+    edge = add_point(NO_EDITS, (horizontal[0], vertical[-1], 0), 40)
+    again = editor_plane(MOONS, edge)
+    np.testing.assert_array_equal(again[0], horizontal)
+    np.testing.assert_array_equal(again[1], vertical)
