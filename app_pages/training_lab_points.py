@@ -182,7 +182,10 @@ def points_panel(settings: LabSettings | None, key):
         st.query_params.pop(URL_KEY, None)
         return settings, key
     edits = _edits_for(settings.dataset)
-    base = make_lab_dataset(replace(settings, points=points.NO_EDITS))
+    try:
+        base = make_lab_dataset(replace(settings, points=points.NO_EDITS))
+    except UserInputError:  # the set-up itself is invalid: ensure_run says why
+        return settings, key
     reason = points.not_editable_reason(base)
     with st.expander("Your own data: click to add or remove points"):
         if reason is not None:

@@ -83,7 +83,9 @@ def test_a_click_on_the_plane_adds_a_point_of_the_chosen_class(lab):
     assert _run(lab).trainer.updates == 0  # a fresh run on the new data
     names = [trace["name"] for trace in _editor_spec(lab)["data"]]
     assert "class 1 (your points)" in names
-    assert lab.query_params["lab_points"] == encode_edits(lab.session_state["lab_points_edits"])
+    text = encode_edits(lab.session_state["lab_points_edits"])
+    assert lab.query_params["lab_points"] == text
+    assert any(f"lab_points={text}" in code.value for code in lab.code)  # Share this view
 
 
 def test_added_and_removed_points_survive_a_rerun_and_training(lab):
@@ -151,6 +153,15 @@ def test_a_shared_link_reproduces_the_edited_data(lab):
     np.testing.assert_array_equal(_run(opened).dataset.X, _run(lab).dataset.X)
     np.testing.assert_array_equal(_run(opened).dataset.Y, _run(lab).dataset.Y)
     assert not _texts(opened, "warning")
+    shared = next(code.value for code in opened.code if code.value.startswith("?"))
+    assert f"lab_points={params['lab_points']}" in shared  # the Share this view link
+
+
+def test_three_classes_take_the_chosen_class(lab):
+    lab.selectbox(key="lab_dataset").set_value(DATASET_LABELS["three_blobs"]).run()
+    lab.get("button_group")[0].set_value("class 2")
+    _add(lab, 0.5, 0.5)
+    np.testing.assert_array_equal(_run(lab).dataset.Y[-1], [0.0, 0.0, 1.0])
 
 
 def test_a_link_to_sine_points_reproduces_them():
