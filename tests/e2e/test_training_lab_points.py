@@ -2,9 +2,11 @@
 removes it again, and the shared link carries it."""
 
 import re
+from urllib.parse import urlencode
 
-from lessons.training_lab_points import EDITOR_GRID
-from tests.e2e.helpers import assert_no_exception, wait_for_app
+from lessons.training_lab_points import EDITOR_GRID, NO_EDITS, add_point, encode_edits
+from tests.e2e.helpers import assert_no_exception, open_view, wait_for_app
+from viz.labels import DATASET_LABELS
 
 EDITOR_TITLE = "Your data: click to add a point"
 # Where the editor's top-left click target is drawn: the axes run half a target spacing beyond
@@ -19,10 +21,13 @@ TOP_LEFT_TARGET_JS = """(element, n) => {
 }"""
 
 
-def _open_editor(page, app_url: str):
-    page.goto(app_url)
-    wait_for_app(page)
-    page.locator('[data-testid="stSidebarNavLink"]').filter(has_text="Training lab").click()
+def _open_editor(page, app_url: str, link: str | None = None):
+    if link is None:
+        page.goto(app_url)
+        wait_for_app(page)
+        page.locator('[data-testid="stSidebarNavLink"]').filter(has_text="Training lab").click()
+    else:
+        open_view(page, link)
     page.locator('[data-testid="stMetric"]').filter(has_text="Updates").first.wait_for()
     wait_for_app(page)
     page.get_by_text("Your own data: click to add or remove points").click()
@@ -59,3 +64,19 @@ def test_clicking_the_plane_adds_a_point_and_clicking_it_removes_it(page, app_ur
     wait_for_app(page)
     assert_no_exception(page)
     assert "0 added by you" in _caption(page).inner_text()
+
+
+def test_a_link_with_sine_points_shows_them_and_a_click_adds_a_value(page, app_url, shot_dir):
+    page.set_viewport_size({"width": 1280, "height": 1600})
+    edits = add_point(add_point(NO_EDITS, (-2.0, 1.5), 100), (2.0, -1.5), 100)
+    query = urlencode({"lab_dataset": DATASET_LABELS["sine"], "lab_points": encode_edits(edits)})
+    editor = _open_editor(page, app_url, f"{app_url}/lab?{query}")
+    editor.scroll_into_view_if_needed()
+    assert_no_exception(page)
+    assert "202 points: 200 generated, 2 added by you" in _caption(page).inner_text()
+    page.screenshot(path=str(shot_dir / "training_lab_points_sine.png"), full_page=True)
+    point = editor.evaluate(TOP_LEFT_TARGET_JS, EDITOR_GRID)
+    page.mouse.click(point["x"], point["y"])
+    _caption(page).filter(has_text="203 points").wait_for()
+    wait_for_app(page)
+    assert_no_exception(page)
