@@ -1,12 +1,14 @@
 """What a virtual student does on each page, and a class of them run together.
 
 Students find their widgets by key (or label) in what the server sent, never by position, so
-they keep working while the pages change: the step page's Next (key `step_next` or `next`,
-label "Next"), a weight in the step page's editable tables (a data editor whose key ends in
-`_W1`), the lab's Play / Step / Reset (`lab_play`, `lab_step`, `lab_reset`) and the practice
-page's Next card (`practice_card_next`). Each action is timed from sending the rerun request
-until a run finished after it *and* the text it should change has changed (the phase line,
-the "new w" metric, the update counter, the card number): that is "click-to-update".
+they keep working while the pages change: the step page's Next training step (key
+`step_train`: what reaches the server when the step player's Next is at the update), its phase
+Next (key `step_next` or `next`, label "Next": the back-to-back comparison with browsers), a
+weight in the step page's editable tables (a data editor whose key ends in `_W1`), the lab's
+Play / Step / Reset (`lab_play`, `lab_step`, `lab_reset`) and the practice page's Next card
+(`practice_card_next`). Each action is timed from sending the rerun request until a run
+finished after it *and* the text it should change has changed (the phase line, the "new w"
+metric, the update counter, the card number): that is "click-to-update".
 
 Every loop ends at a deadline; every wait has a timeout.
 """
@@ -28,6 +30,7 @@ NEW_WEIGHT = r"new w: \S+"
 LAB_UPDATES = r"Updates: [\d,]+"
 PRACTICE_CARD = r"Card \d+ of \d+"
 NEXT_KEYS, NEXT_LABELS = ("step_next", "next"), ("Next",)
+TRAIN_KEYS, TRAIN_LABELS = ("step_train",), ("Next training step",)
 PLAY_KEYS, PLAY_LABELS = ("lab_play",), ("Play", "Pause")
 
 
@@ -40,6 +43,7 @@ class StudentResult:
     attempts: int = 0  # actions sent; each one either updated (a latency) or is an error
     latencies: list[float] = field(default_factory=list)
     action_times: list[float] = field(default_factory=list)  # when each timed action was sent
+    browser_steps: int = 0  # Next presses the step player answered in the browser (not sent)
     errors: list[str] = field(default_factory=list)
     live_redraws: int = 0  # runs of the fastest fragment timer (the lab's counter and loss)
     fragment_runs: int = 0  # runs of every fragment timer
@@ -56,6 +60,9 @@ class Timing:
     lab_think: tuple[float, float] = (2.0, 4.0)
     practice_think: tuple[float, float] = (3.0, 5.0)
     edit_probability: float = 0.1  # a stepping student edits a weight instead of Next
+    # The step player moves through a training step's phases in the browser: of these Next
+    # presses only the one at the update reaches the server (the next training step).
+    phases_per_step: int = 6  # the textbook 2-2-2 network: F1, F2, L, B2, B1, U
     action_timeout: float = 30.0
 
 
@@ -105,9 +112,16 @@ async def _think(rng: random.Random, bounds: tuple[float, float], deadline: floa
 
 
 async def stepping_student(session, result, rng, deadline, timing: Timing) -> None:
-    """Step page: Next every 2-3 s; now and then a new value in the output layer's weights."""
+    """Step page as the step player is used: Next every 2-3 s, which the player answers in the
+    browser, except at the update, where it asks the server for the next training step; now
+    and then a new value in the output layer's weights."""
     edits: dict[str, dict[str, float]] = {}
+    presses = 0
     while await _think(rng, timing.step_think, deadline):
+        presses += 1
+        if presses % timing.phases_per_step:
+            result.browser_steps += 1  # the player's own phase step: nothing reaches the server
+            continue
         if rng.random() < timing.edit_probability:
             editor = session.find(keys=("_W1",))
             before = session.text(NEW_WEIGHT)
@@ -120,7 +134,7 @@ async def stepping_student(session, result, rng, deadline, timing: Timing) -> No
                 _text_changes(NEW_WEIGHT, before), timing.action_timeout,
             )  # fmt: skip
         else:
-            button = session.find(keys=NEXT_KEYS, labels=NEXT_LABELS)
+            button = session.find(keys=TRAIN_KEYS, labels=TRAIN_LABELS)
             before = session.text(STEP_PHASE)
             await timed_action(
                 session, result, lambda button=button: session.click(button),

@@ -23,7 +23,7 @@ from bench.vstudents.servers import server_log_errors, serving
 from bench.vstudents.students import Mix, Timing, class_mix
 
 QUICK = Timing(step_think=(0.3, 0.6), lab_think=(0.3, 0.6), practice_think=(0.3, 0.6),
-               edit_probability=0.3)  # fmt: skip
+               edit_probability=0.3, phases_per_step=3)  # fmt: skip
 
 
 @pytest.fixture(scope="module")
