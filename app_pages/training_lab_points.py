@@ -36,19 +36,21 @@ NOTE = "lab_points_note"  # what the last click could not do (a cap), shown once
 FIGURE_HEIGHT = 440
 
 
-def _edits_for(dataset: str) -> points.PointEdits:
-    """The session's edits for `dataset`: a shared link's on arrival, none after a change of
-    dataset (points made for other data would not fit)."""
+def _edits_for(base: Dataset) -> points.PointEdits:
+    """The session's edits for the generated data `base`: a shared link's on arrival (if they
+    fit it), none after a change of dataset (points made for other data would not fit)."""
     if EDITS not in st.session_state:
         edits, text = points.NO_EDITS, st.query_params.get(URL_KEY)
         if text:
             try:
                 edits = points.decode_edits(text)
+                points.added_data(base, edits)
             except UserInputError as error:
+                edits = points.NO_EDITS
                 st.warning(f"{error} The generated data is used.", icon=":material/link_off:")
-        st.session_state[EDITS], st.session_state[EDITS_FOR] = edits, dataset
-    if st.session_state.get(EDITS_FOR) != dataset:
-        st.session_state[EDITS], st.session_state[EDITS_FOR] = points.NO_EDITS, dataset
+        st.session_state[EDITS], st.session_state[EDITS_FOR] = edits, base.name
+    if st.session_state.get(EDITS_FOR) != base.name:
+        st.session_state[EDITS], st.session_state[EDITS_FOR] = points.NO_EDITS, base.name
     return st.session_state[EDITS]
 
 
@@ -81,14 +83,6 @@ def _regenerate() -> None:
         limits.MAX_SEED + 1
     )
     st.session_state[EDITS] = points.regenerate(st.session_state.get(EDITS, points.NO_EDITS))
-
-
-def _class_names(base: Dataset) -> tuple[str, ...]:
-    if base.task == "binary":
-        return ("class 0", "class 1")
-    if base.task == "multiclass":
-        return tuple(base.target_names)
-    return ()
 
 
 def _buttons(edits: points.PointEdits, class_names: tuple[str, ...]) -> None:
@@ -140,7 +134,7 @@ def _share_or_download(edits: points.PointEdits, base: Dataset) -> None:
 
 
 def _editor(base: Dataset, edits: points.PointEdits) -> None:
-    class_names = _class_names(base)
+    class_names = points.point_classes(base)
     _buttons(edits, class_names)
     shown = points.editor_points(base, edits)
     horizontal, vertical = points.editor_plane(base, edits)
@@ -161,13 +155,12 @@ def _editor(base: Dataset, edits: points.PointEdits) -> None:
     note = st.session_state.pop(NOTE, None)
     if note:
         st.info(note, icon=":material/block:")
-    n = len(shown.X)
     st.caption(
-        f"{n:,} points: {int((~shown.added).sum()):,} generated, {len(edits.added)} added by"
-        f" you (at most {limits.MAX_ADDED_POINTS}); {base.n_samples - int((~shown.added).sum())}"
+        f"{len(shown.X):,} points: {shown.n_generated:,} generated, {len(edits.added)} added by"
+        f" you (at most {limits.MAX_ADDED_POINTS}); {base.n_samples - shown.n_generated:,}"
         " generated removed. The test fraction holds out part of them, as for generated data."
     )
-    if class_names and n and len(set(shown.target.tolist())) == 1:
+    if shown.one_class_only(base.task):
         st.info(
             "Every point has the same class: a network that always answers it is 100%"
             " accurate, so accuracy means nothing here. Add points of another class."
@@ -181,16 +174,19 @@ def points_panel(settings: LabSettings | None, key):
         st.session_state.pop(EDITS, None)
         st.query_params.pop(URL_KEY, None)
         return settings, key
-    edits = _edits_for(settings.dataset)
     try:
         base = make_lab_dataset(replace(settings, points=points.NO_EDITS))
     except UserInputError:  # the set-up itself is invalid: ensure_run says why
         return settings, key
     reason = points.not_editable_reason(base)
+    if reason is None:
+        edits = _edits_for(base)  # outside the expander: a link's warning must show
+    else:
+        edits = points.NO_EDITS
+        st.session_state[EDITS], st.session_state[EDITS_FOR] = edits, base.name
     with st.expander("Your own data: click to add or remove points"):
         if reason is not None:
             st.caption(reason)
-            st.session_state[EDITS] = edits = points.NO_EDITS
         else:
             _editor(base, edits)
     if not edits:

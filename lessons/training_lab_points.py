@@ -150,28 +150,37 @@ def _targets(values: np.ndarray, base: Dataset) -> np.ndarray:
     return np.eye(n_classes)[classes]
 
 
-def apply_edits(base: Dataset, edits: PointEdits) -> Dataset:
-    """The generated Dataset `base` with `edits` applied (a new Dataset; `base` unchanged).
+def added_data(base: Dataset, edits: PointEdits) -> tuple[np.ndarray, np.ndarray]:
+    """(X (m, n_inputs), Y (m, n_targets)) of the added points, shaped like `base`'s rows.
 
-    Raises UserInputError when the points do not fit the data (another number of inputs, a
-    class it does not have), when more than MAX_SAMPLES rows or fewer than MIN_POINTS are left.
+    Raises UserInputError when they do not fit `base` (data one cannot click on, another
+    number of inputs, a class it does not have).
     """
-    if not edits:
-        return base
     reason = not_editable_reason(base)
     if reason is not None:
         raise UserInputError(reason)
     n_inputs = base.X.shape[1]
+    if not edits.added:
+        return np.empty((0, n_inputs)), np.empty((0, base.Y.shape[1]))
+    rows = np.array(edits.added, dtype=np.float64)
+    if rows.ndim != 2 or rows.shape[1] != n_inputs + 1:
+        raise UserInputError(
+            f"These points were made for other data; this dataset has {n_inputs} input(s)."
+        )
+    return rows[:, :n_inputs], _targets(rows[:, n_inputs], base)
+
+
+def apply_edits(base: Dataset, edits: PointEdits) -> Dataset:
+    """The generated Dataset `base` with `edits` applied (a new Dataset; `base` unchanged).
+
+    Raises UserInputError when the points do not fit the data (see `added_data`), when more
+    than MAX_SAMPLES rows or fewer than MIN_POINTS are left.
+    """
+    if not edits:
+        return base
+    X_added, Y_added = added_data(base, edits)
     keep = kept_rows(base.n_samples, edits)
-    X, Y = base.X[keep], base.Y[keep]
-    if edits.added:
-        rows = np.array(edits.added, dtype=np.float64)
-        if rows.ndim != 2 or rows.shape[1] != n_inputs + 1:
-            raise UserInputError(
-                f"These points were made for other data; this dataset has {n_inputs} input(s)."
-            )
-        X = np.vstack([X, rows[:, :n_inputs]])
-        Y = np.vstack([Y, _targets(rows[:, n_inputs], base)])
+    X, Y = np.vstack([base.X[keep], X_added]), np.vstack([base.Y[keep], Y_added])
     n = X.shape[0]
     if n > limits.MAX_SAMPLES:
         raise UserInputError(
@@ -192,6 +201,15 @@ def apply_edits(base: Dataset, edits: PointEdits) -> Dataset:
     )
 
 
+def point_classes(base: Dataset) -> tuple[str, ...]:
+    """Names of the classes a new point can have (none for regression: a point is a value)."""
+    if base.task == "binary":
+        return ("class 0", "class 1")
+    if base.task == "multiclass":
+        return tuple(base.target_names)
+    return ()
+
+
 @dataclass(frozen=True, eq=False)
 class EditorPoints:
     """The points to draw on the editor, each with what a click on it removes."""
@@ -200,6 +218,14 @@ class EditorPoints:
     target: np.ndarray  # (m,) class index (classification) or value (regression)
     added: np.ndarray  # (m,) bool: an added point (else a generated row)
     index: np.ndarray  # (m,) int: the generated row number, or the added point's number
+
+    @property
+    def n_generated(self) -> int:
+        return int((~self.added).sum())
+
+    def one_class_only(self, task: str) -> bool:
+        """Whether every point of classification data has the same class."""
+        return task != "regression" and len(self.target) > 0 and np.unique(self.target).size == 1
 
 
 def editor_points(base: Dataset, edits: PointEdits) -> EditorPoints:

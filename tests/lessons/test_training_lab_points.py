@@ -25,6 +25,7 @@ from lessons.training_lab_points import (
     encode_edits,
     limit_reached,
     not_editable_reason,
+    point_classes,
     point_count,
     regenerate,
     remove_added,
@@ -227,3 +228,16 @@ def test_the_csv_file_of_three_classes_names_each_row_class():
     assert text.splitlines()[0] == "x1,x2,class"
     loaded = load_csv(text, "class")
     np.testing.assert_array_equal(loaded.Y[:, 0], data.labels)
+
+
+def test_new_points_take_the_data_classes_or_a_value():
+    assert point_classes(MOONS) == ("class 0", "class 1")
+    assert point_classes(make_dataset("three_blobs", 30, 0.1, 0))[-1] == "class 2"
+    assert point_classes(make_dataset("sine", 20, 0.1, 0)) == ()
+
+
+def test_one_class_only_is_told_apart():
+    one = editor_points(MOONS, add_point(clear(), (0.0, 0.0, 1), 40))
+    assert one.one_class_only("binary") and one.n_generated == 0
+    assert not editor_points(MOONS, NO_EDITS).one_class_only("binary")
+    assert not editor_points(MOONS, clear()).one_class_only("binary")  # no points at all

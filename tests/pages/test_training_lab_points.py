@@ -174,11 +174,42 @@ def test_a_link_to_sine_points_reproduces_them():
     np.testing.assert_array_equal(_run(at).dataset.Y[-1], [0.5])
 
 
-def test_a_tampered_link_says_so_and_uses_the_generated_data():
-    at = _open({"lab_points": "not-points"})
-    assert any("could not be read" in text for text in _texts(at, "warning"))
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({"lab_points": "not-points"}, "could not be read"),
+        ({"lab_points": encode_edits(PointEdits(added=((0.0, 0.0, 5.0),)))}, "class"),
+        (
+            {"lab_dataset": DATASET_LABELS["sine"],
+             "lab_points": encode_edits(PointEdits(added=((0.0, 0.0, 1.0),)))},
+            "other data",
+        ),
+    ],
+    ids=["unreadable", "no-such-class", "other-data"],
+)  # fmt: skip
+def test_a_tampered_link_says_so_and_uses_the_generated_data(params, message):
+    at = _open(params)
+    assert any(message in text for text in _texts(at, "warning"))
+    assert not _texts(at, "error")
     assert _run(at).dataset.n_samples == 200
     assert "lab_points" not in at.query_params
+    warning = next(w for w in at.warning if message in w.value)
+    assert "expander" not in [e.type for e in _ancestors(at, warning)]  # visible
+
+
+def _ancestors(at: AppTest, element) -> list:
+    """The containers `element` is drawn in, outermost first."""
+    path = []
+
+    def walk(node, trail) -> bool:
+        if node is element:
+            path.extend(trail)
+            return True
+        children = getattr(node, "children", None) or {}
+        return any(walk(child, [*trail, node]) for child in children.values())
+
+    walk(at.main, [])
+    return path
 
 
 def test_too_many_points_for_a_link_offer_a_csv_that_loads_back(lab):
