@@ -2,6 +2,7 @@
 
 - `curves`: loss and accuracy over the updates, gradient norm per layer.
 - `plane`: the input plane of 2-feature data (decision boundary, one neuron's output).
+- `points`: the plane a visitor clicks on to add or remove points (Your own data).
 - `fits`: predictions without a plane (fitted curve, predicted against true, confusion).
 - `distributions`: histograms of weights and gradients.
 - `network`: the clicked neuron of the network graph and the graph's text alternative.
