@@ -88,10 +88,9 @@ def _regenerate() -> None:
 def _buttons(edits: points.PointEdits, class_names: tuple[str, ...]) -> None:
     with st.container(horizontal=True, vertical_alignment="bottom"):
         if class_names:
-            st.segmented_control(
-                "Class of a new point", class_names, default=class_names[0], key=CLASS_KEY,
-                required=True,
-            )  # fmt: skip
+            if st.session_state.get(CLASS_KEY) not in class_names:  # another dataset's class
+                st.session_state[CLASS_KEY] = class_names[0]
+            st.radio("Class of a new point", class_names, key=CLASS_KEY, horizontal=True)
         st.button(
             "Clear", key="lab_points_clear", on_click=_set, args=(points.clear(),),
             icon=":material/delete_sweep:", help="Remove every point, to draw your own data.",

@@ -80,3 +80,12 @@ def test_a_link_with_sine_points_shows_them_and_a_click_adds_a_value(page, app_u
     _caption(page).filter(has_text="203 points").wait_for()
     wait_for_app(page)
     assert_no_exception(page)
+
+
+def test_the_open_editor_has_no_wcag_aa_violation(page, app_url):
+    from tests.e2e.test_accessibility import KNOWN_NAVIGATION_VIOLATIONS, audit
+
+    _open_editor(page, app_url)
+    own, navigation = audit(page)
+    assert own == []
+    assert navigation <= KNOWN_NAVIGATION_VIOLATIONS

@@ -74,7 +74,7 @@ def _texts(at: AppTest, kind: str) -> list[str]:
 
 def test_a_click_on_the_plane_adds_a_point_of_the_chosen_class(lab):
     before = _run(lab).dataset
-    lab.get("button_group")[0].set_value("class 1")
+    lab.radio(key="lab_points_class").set_value("class 1")
     _add(lab, 0.25, -0.5)
     data = _run(lab).dataset
     assert data.n_samples == before.n_samples + 1
@@ -145,7 +145,7 @@ def test_regenerate_draws_new_data_and_keeps_the_added_points(lab):
 
 
 def test_a_shared_link_reproduces_the_edited_data(lab):
-    lab.get("button_group")[0].set_value("class 1")
+    lab.radio(key="lab_points_class").set_value("class 1")
     _add(lab, 0.25, -0.5)
     _click(lab, KIND_GENERATED, 7, 0.0, 0.0)
     params = dict(lab.query_params)
@@ -159,9 +159,13 @@ def test_a_shared_link_reproduces_the_edited_data(lab):
 
 def test_three_classes_take_the_chosen_class(lab):
     lab.selectbox(key="lab_dataset").set_value(DATASET_LABELS["three_blobs"]).run()
-    lab.get("button_group")[0].set_value("class 2")
+    lab.radio(key="lab_points_class").set_value("class 2")
     _add(lab, 0.5, 0.5)
     np.testing.assert_array_equal(_run(lab).dataset.Y[-1], [0.0, 0.0, 1.0])
+    lab.selectbox(key="lab_dataset").set_value(DATASET_LABELS["moons"]).run()
+    assert lab.radio(key="lab_points_class").value == "class 0"  # moons have no class 2
+    _add(lab, 0.5, 0.5)
+    assert _run(lab).dataset.Y[-1, 0] == 0.0
 
 
 def test_a_link_to_sine_points_reproduces_them():
