@@ -7,6 +7,7 @@ sends them, loopback-only targets, the class mix, the chart).
 """
 
 import asyncio
+import concurrent.futures
 import math
 import xml.etree.ElementTree as ET
 
@@ -26,6 +27,13 @@ QUICK = Timing(step_think=(0.3, 0.6), lab_think=(0.3, 0.6), practice_think=(0.3,
                edit_probability=0.3, phases_per_step=3)  # fmt: skip
 
 
+def _run(coroutine):
+    """asyncio.run in a thread of its own: a browser test's sync Playwright in this session may
+    hold the main thread's event loop, and asyncio.run refuses to start inside a running loop."""
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
+
+
 @pytest.fixture(scope="module")
 def cluster():
     """One production-configured replica of the app in this working tree."""
@@ -35,7 +43,7 @@ def cluster():
 
 def test_three_virtual_students_get_every_update_without_errors(cluster):
     mix = Mix(stepping=1, playing=1, practice=1)
-    report, results = asyncio.run(
+    report, results = _run(
         run_class(cluster, mix, seconds=5.0, join_seconds=1.0, seed=3, timing=QUICK)
     )
     assert report.errors == 0, report.error_samples
@@ -70,7 +78,7 @@ def test_a_malformed_message_closes_only_its_own_session(cluster):
         await attacker.close()
         return attacker, bystander
 
-    attacker, bystander = asyncio.run(scenario())
+    attacker, bystander = _run(scenario())
     assert attacker.close_code == 1002  # protocol error
     assert bystander.stats.errors == []
 

@@ -9,7 +9,8 @@ def test_worked_example_renders_the_published_numbers(page, app_url, shot_dir):
     wait_for_app(page)
     assert_no_exception(page)
     assert page.get_by_text("0.2910277737").first.is_visible()
-    assert page.locator(".katex").count() > 10  # the formulas are typeset, not raw LaTeX
+    # The formulas are typeset, not raw LaTeX (KaTeX draws them after the text has arrived).
+    page.locator(".katex").nth(10).wait_for(state="attached")
     page.screenshot(path=str(shot_dir / "worked_example.png"))
     for heading in ("Backward pass: hidden layer", "The update"):
         page.get_by_role("heading", name=heading).first.scroll_into_view_if_needed()
@@ -28,7 +29,7 @@ def test_glossary_renders_symbols_and_terms(page, app_url, shot_dir):
     wait_for_app(page)
     assert_no_exception(page)
     assert page.get_by_role("heading", name="Symbols").first.is_visible()
-    assert page.locator(".katex").count() > 30
+    page.locator(".katex").nth(30).wait_for(state="attached")  # every symbol typeset
     page.screenshot(path=str(shot_dir / "glossary.png"))
     page.get_by_role("heading", name="Terms").first.scroll_into_view_if_needed()
     page.screenshot(path=str(shot_dir / "glossary_terms.png"))
