@@ -65,6 +65,7 @@ def _point_traces(
                     "y": y[rows],
                     "mode": "markers",
                     "name": label,
+                    "cliponaxis": False,  # a point on the plane's edge is drawn whole
                     "marker": {
                         "color": color,
                         "size": size + (2 if added else 0),
