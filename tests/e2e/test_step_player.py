@@ -377,7 +377,9 @@ def test_an_epoch_per_next_and_a_link_to_the_phase_shown_reproduce_the_view(brow
     page.get_by_text("Step by step", exact=True).first.click()
     page.keyboard.press("ArrowRight")
     _wait_phase(page, 3)
+    assert not page.is_visible(f"{PLAYER} .link-box")  # shown only when asked for
     page.click(f"{PLAYER} button.phase-link")
+    assert page.is_visible(f"{PLAYER} .link-box")
     link = page.input_value(f"{PLAYER} input.link-text")
     assert "step_order=0-3" in link and "step_n=4" in link and "step_phase=3" in link, link
     narration = page.inner_text(f"{PLAYER} .narration")
