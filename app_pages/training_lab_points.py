@@ -30,8 +30,10 @@ from viz.training_lab.points import (
 EDITS = "lab_points_edits"  # the PointEdits of the current scenario
 EDITS_FOR = "lab_points_for"  # the dataset name the edits were made for
 URL_KEY = "lab_points"  # the query parameter carrying encode_edits(...)
-CHART_KEY = "lab_points_chart"
+CHART_KEY = "lab_points_chart"  # plus the number of clicks handled (see _chart_key)
+CLICKS = "lab_points_clicks"  # clicks on the editor handled so far in this session
 CLASS_KEY = "lab_points_class"
+PANEL_KEY = "lab_points_open"  # whether the "Your own data" panel is open
 NOTE = "lab_points_note"  # what the last click could not do (a cap), shown once
 FIGURE_HEIGHT = 440
 
@@ -58,11 +60,19 @@ def _set(edits: points.PointEdits) -> None:
     st.session_state[EDITS] = edits
 
 
-def _on_click(base: Dataset, class_names: tuple[str, ...]) -> None:
+def _chart_key() -> str:
+    """The editor chart's key, new after every handled click: Plotly keeps a clicked point
+    selected, and a second click on the same spot would only clear that selection (no event)
+    instead of removing the point just added there."""
+    return f"{CHART_KEY}_{st.session_state.get(CLICKS, 0)}"
+
+
+def _on_click(base: Dataset, class_names: tuple[str, ...], key: str) -> None:
     """The chart's selection changed: remove the clicked point or add one at the target."""
-    click = clicked_point(st.session_state.get(CHART_KEY))
+    click = clicked_point(st.session_state.get(key))
     if click is None:
         return
+    st.session_state[CLICKS] = st.session_state.get(CLICKS, 0) + 1
     kind, index, x, y = click
     edits = st.session_state.get(EDITS, points.NO_EDITS)
     try:
@@ -148,8 +158,8 @@ def _editor(base: Dataset, edits: points.PointEdits) -> None:
         axis_names=axis_names, height=FIGURE_HEIGHT, font_size=font,
     )  # fmt: skip
     chart(
-        figure, points_editor_alt(shown, base.task, class_names), key=CHART_KEY,
-        on_select=partial(_on_click, base, class_names), selection_mode="points",
+        figure, points_editor_alt(shown, base.task, class_names), key=(key := _chart_key()),
+        on_select=partial(_on_click, base, class_names, key), selection_mode="points",
     )  # fmt: skip
     note = st.session_state.pop(NOTE, None)
     if note:
@@ -183,10 +193,17 @@ def points_panel(settings: LabSettings | None, key):
     else:
         edits = points.NO_EDITS
         st.session_state[EDITS], st.session_state[EDITS_FOR] = edits, base.name
-    with st.expander("Your own data: click to add or remove points"):
+    # The editor is built only while the panel is open: its figure is a fifth of a rerun.
+    # Open at first when a link brought points. Set through Session State, never through
+    # `expanded=`: a changed argument would make it a new widget, closed again.
+    st.session_state.setdefault(PANEL_KEY, bool(edits))
+    panel = st.expander(
+        "Your own data: click to add or remove points", key=PANEL_KEY, on_change="rerun"
+    )
+    with panel:
         if reason is not None:
             st.caption(reason)
-        else:
+        elif panel.open:
             _editor(base, edits)
     if not edits:
         st.query_params.pop(URL_KEY, None)

@@ -30,8 +30,10 @@ def _open_editor(page, app_url: str, link: str | None = None):
         open_view(page, link)
     page.locator('[data-testid="stMetric"]').filter(has_text="Updates").first.wait_for()
     wait_for_app(page)
-    page.get_by_text("Your own data: click to add or remove points").click()
     editor = page.locator('[data-testid="stPlotlyChart"]').filter(has_text=EDITOR_TITLE)
+    if not editor.count():  # the panel opens by itself only for a link with points
+        page.get_by_text("Your own data: click to add or remove points").click()
+        wait_for_app(page)  # opening the panel reruns the page, which draws the editor
     editor.locator(".js-plotly-plot .scatterlayer").wait_for()
     return editor
 

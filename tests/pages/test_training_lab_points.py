@@ -26,13 +26,16 @@ from viz.training_lab.points import KIND_ADDED, KIND_GENERATED, KIND_TARGET
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 PAGE = "app_pages/training_lab.py"
 CHART = "lab_points_chart"
+PANEL_KEY = "lab_points_open"
 
 
-def _open(params: dict[str, str] | None = None) -> AppTest:
+def _open(params: dict[str, str] | None = None, panel_open: bool = True) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=60)
     for key, value in (params or {}).items():
         at.query_params[key] = value
     at.run()
+    if panel_open:  # as a visitor's click on the "Your own data" panel does
+        at.session_state[PANEL_KEY] = True
     at.switch_page(PAGE).run()
     assert not at.exception
     return at
@@ -266,3 +269,12 @@ def test_play_trains_on_the_edited_data(lab):
     lab.run()
     assert not lab.exception
     assert _run(lab).trainer.updates > 0 and _run(lab).dataset.n_samples == 201
+
+
+def test_the_editor_is_built_only_while_its_panel_is_open():
+    closed = _open(panel_open=False)
+    assert not [c for c in closed.get("plotly_chart") if c.proto.id and CHART in c.proto.id]
+    assert len(closed.get("plotly_chart")) == 6  # the lab's own views only
+    closed.session_state[PANEL_KEY] = True
+    opened = closed.run()
+    assert len(opened.get("plotly_chart")) == 7 and not opened.exception
