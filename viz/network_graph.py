@@ -595,7 +595,7 @@ def network_figure(
         node_trace(geometry, biases, options),
         *highlight_traces(geometry, options),
     ]
-    return go.Figure(data=traces, layout=figure_layout(geometry, options))
+    return style.unchecked_figure(traces, figure_layout(geometry, options))
 
 
 def _floats(values) -> np.ndarray | None:

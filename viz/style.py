@@ -152,6 +152,17 @@ def base_layout(
     return layout
 
 
+def unchecked_figure(data: list[dict], layout: dict[str, Any]) -> go.Figure:
+    """go.Figure(data, layout) without Plotly checking every property as it is set.
+
+    Plotly's per-property validation was most of a training-lab rerun (about 45 of 130 ms at
+    the defaults), and st.plotly_chart does not validate a Figure again. Plotly's private
+    `_validate=False` (plotly 7.1, pinned) switches it off; tests/viz validates what each
+    builder using this returns against Plotly's schema instead, once per test run.
+    """
+    return go.Figure(data=data, layout=layout, _validate=False)
+
+
 def line_chart_layout(title: str, height: int, font_size: int, **extra: Any) -> dict[str, Any]:
     """base_layout for a chart of curves: room for axis titles, the legend in one row above
     the plot at the right; `extra` on top."""

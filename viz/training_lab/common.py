@@ -32,7 +32,7 @@ THRESHOLD_DASH = "2px,6px"  # the vanishing/exploding levels: sparse dots, unlik
 def _figure(
     traces: list[dict], layout: dict, title: str, height: int, font_size: int, revision: str
 ) -> go.Figure:
-    """One go.Figure from trace dicts and a layout dict (validated once, which is fast)."""
+    """One go.Figure from trace dicts and a layout dict (viz.style.unchecked_figure)."""
     base = {
         "title": {"text": title, "font": {"size": font_size + 3}},
         "height": height,
@@ -45,7 +45,7 @@ def _figure(
     # Below the plot and clear of the x-axis title, whose height grows with the font.
     base["legend"]["y"] = -(0.18 + 0.007 * font_size)
     base["margin"]["b"] = 70 + 2 * font_size
-    figure = go.Figure(data=traces, layout={**base, **layout})
+    figure = style.unchecked_figure(traces, {**base, **layout})
     # Fixed margins: no automatic margin pass when tick labels change between redraws.
     figure.update_xaxes(automargin=False)
     figure.update_yaxes(automargin=False)
