@@ -12,7 +12,7 @@ from engine import numerical_weight_gradient
 from lessons.step_by_step import StepPage, stepper
 from lessons.step_by_step.phases import phase_sequence
 from lessons.step_by_step.presets import housing_scenario, textbook_222, xor_scenario
-from tests.apptest_helpers import chart_captions
+from tests.apptest_helpers import app_test, chart_captions
 from viz.format import format_number
 from viz.step_by_step.equations import latex_number
 
@@ -432,3 +432,11 @@ def test_the_players_action_trigger_becomes_the_models_action(monkeypatch, trigg
     monkeypatch.setattr(step_player, "triggered", lambda key, name: trigger)
     action = step_player.page_action("step_player")
     assert (type(action).__name__ if action is not None else None) == expected
+
+
+def test_the_traffic_scenario_opens_with_its_named_inputs():
+    at = app_test({"step_preset": "Traffic congestion"}).run()
+    at.switch_page("app_pages/step_by_step.py").run()
+    assert not at.exception and at.selectbox(key="step_preset").value == "Traffic congestion"
+    spec = json.loads(at.get("plotly_chart")[0].proto.spec)
+    assert "rain/10" in json.dumps(spec) and "congestion" in json.dumps(spec)
