@@ -9,6 +9,10 @@ trained network over drawing grids, and numbers the Trainer already recorded.
 
 A frame's pictures are quantised to bytes (0..255) on a fixed scale per activation, which is
 all the colours need and keeps each frame a few kilobytes (see `quantise`).
+
+When the network has a hidden layer of exactly 2 units (the one the paused lab draws, see
+`hidden_layer`), each frame also records where the training rows sit in that layer's plane of
+activations, so the player can show the network bending the data as it trains.
 """
 
 import time
@@ -23,7 +27,9 @@ from lessons.training_lab import (
     PlaneGrid,
     act,
     layer_outputs,
+    network_inputs,
     plane_grid,
+    two_unit_layers,
 )
 
 CHUNK_SECONDS = 2.0  # the server reruns about this often while playing
@@ -73,6 +79,11 @@ class PlayFrame:
     weights: tuple[np.ndarray, ...]  # (n_{l+1}, n_l) per layer, copies
     boundary: np.ndarray | None  # (n, n) uint8 over the plane grid; None without a plane
     neurons: tuple[np.ndarray, ...]  # per layer after the input: (units, m, m) uint8; or ()
+    # (m_train, 2) float32: (a_1, a_2) of every training row in `hidden_layer`; None without one
+    hidden: np.ndarray | None = None
+    # (3,) (w_1, w_2, b) of the output unit right after `hidden_layer`: its z = 0 is the line
+    # w_1 a_1 + w_2 a_2 + b = 0 in the hidden plane; None unless one output follows that layer
+    hidden_line: np.ndarray | None = None
 
 
 def boundary_codes(outputs: np.ndarray, n: int, discretise: bool = False) -> np.ndarray:
@@ -101,8 +112,32 @@ def neuron_codes(net: Network, grid: PlaneGrid) -> tuple[np.ndarray, ...]:
     return tuple(pictures)
 
 
+def hidden_layer(run: LabRun) -> int | None:
+    """The 2-unit hidden layer (1 = first) whose plane Play shows, as the paused lab does: the
+    last one with exactly 2 units; None without one, and for regression (no classes to see)."""
+    layers = two_unit_layers(run.net) if run.task != "regression" else []
+    return layers[-1] if layers else None
+
+
+def hidden_points(run: LabRun, layer: int, inputs: np.ndarray) -> np.ndarray:
+    """(m_train, 2) float32 activations of 2-unit hidden `layer` for the network's `inputs`
+    (network_inputs of the training rows)."""
+    return layer_outputs(run.net, inputs)[layer - 1].astype(np.float32)
+
+
+def _hidden_line(run: LabRun, layer: int) -> np.ndarray | None:
+    net = run.net
+    if layer != len(net.weights) - 1 or net.n_outputs != 1:
+        return None
+    return np.array([*net.weights[layer][0], net.biases[layer][0]], dtype=np.float64)
+
+
 def _frame(
-    run: LabRun, grid: PlaneGrid | None, thumbnails: PlaneGrid | None, discretise: bool
+    run: LabRun,
+    grid: PlaneGrid | None,
+    thumbnails: PlaneGrid | None,
+    discretise: bool,
+    hidden: tuple[int, np.ndarray] | None = None,
 ) -> PlayFrame:
     trainer, history = run.trainer, run.history
     update = trainer.updates
@@ -110,6 +145,7 @@ def _frame(
     if grid is not None:
         n = grid.x1.shape[0]
         boundary = boundary_codes(layer_outputs(run.net, grid.X)[-1], n, discretise)
+    layer, inputs = hidden if hidden is not None else (None, None)
     return PlayFrame(
         update=update,
         epoch=trainer.epoch,
@@ -120,6 +156,8 @@ def _frame(
         weights=tuple(W.copy() for W in run.net.weights),
         boundary=boundary,
         neurons=neuron_codes(run.net, thumbnails) if thumbnails is not None else (),
+        hidden=hidden_points(run, layer, inputs) if layer is not None else None,
+        hidden_line=_hidden_line(run, layer) if layer is not None else None,
     )
 
 
@@ -144,7 +182,8 @@ def play_chunk(
     (`discretise`: the boundary picture in hard class colours).
 
     Returns the next state (not playing once the run is finished) and the frames (fewer when
-    the run ends or the time budget runs out; none when the state is not playing).
+    the run ends or the time budget runs out; none when the state is not playing). With a
+    `hidden_layer`, each frame has the training rows' activations there.
     """
     frames: list[PlayFrame] = []
     if not state.playing:
@@ -152,12 +191,16 @@ def play_chunk(
     run = state.run
     grid = plane_grid(run.split, features=run.features) if has_plane(run) else None
     thumbnails = thumbnail_grid(run)
+    layer = hidden_layer(run)
+    hidden = None
+    if layer is not None and len(run.split.X_train):
+        hidden = (layer, network_inputs(run.split.X_train, run.features))
     n_frames = max(1, min(n_frames, n_updates))
     slices = np.diff(np.linspace(0, n_updates, n_frames + 1).round().astype(int))
     deadline = time.perf_counter() + time_budget
     for size in slices:
         state = act(state, "tick", int(size), max(deadline - time.perf_counter(), 0.0))
-        frames.append(_frame(run, grid, thumbnails, discretise))
+        frames.append(_frame(run, grid, thumbnails, discretise, hidden))
         if not state.playing or time.perf_counter() >= deadline:
             break
     return state, frames

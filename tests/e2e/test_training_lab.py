@@ -2,7 +2,7 @@
 
 import re
 
-from tests.e2e.helpers import assert_no_exception, wait_for_app
+from tests.e2e.helpers import assert_no_exception, open_view, wait_for_app
 
 
 def _open_lab(page, app_url: str) -> None:
@@ -40,7 +40,8 @@ def test_play_trains_and_pause_stops_with_lower_loss(page, app_url, shot_dir):
         " >= 15",  # more than one chunk of 12 frames: the second chunk arrived and played
         timeout=90_000,  # a loaded machine delays the server's chunks, never the claim
     )
-    assert player.locator("canvas").count() == 3
+    assert player.locator("canvas").count() == 4
+    assert not player.locator("canvas.lab-player-hidden").is_visible()  # 2-8-1: no 2-unit layer
     assert int(player.get_attribute("data-update")) > 0
     page.get_by_role("button", name=re.compile("Pause")).click()
     page.get_by_role("button", name=re.compile("Play")).wait_for()
@@ -64,6 +65,34 @@ def test_play_trains_and_pause_stops_with_lower_loss(page, app_url, shot_dir):
     page.set_viewport_size({"width": 1280, "height": 2600})
     page.wait_for_timeout(1000)
     page.screenshot(path=str(shot_dir / "training_lab_all_views.png"))
+
+
+def test_play_animates_the_data_in_a_2_unit_hidden_layer(page, app_url, shot_dir):
+    # A shared link with 2 units in the hidden layer: the 2-2-1 network.
+    open_view(page, f"{app_url}/lab?lab_units_1=2")
+    page.locator('[data-testid="stMetric"]').filter(has_text="Updates").first.wait_for()
+    page.get_by_role("button", name=re.compile("Play")).click()
+    hidden = page.locator(".lab-player canvas.lab-player-hidden")
+    hidden.wait_for(state="visible", timeout=90_000)
+    label = hidden.get_attribute("aria-label")
+    assert label.startswith("Hidden layer 1: the ") and "training rows" in label
+    # The picture and its text change from frame to frame as the network bends the data.
+    page.evaluate(
+        "() => { const c = document.querySelector('canvas.lab-player-hidden');"
+        " window.__firstHidden = [c.toDataURL(), c.getAttribute('aria-label')]; }"
+    )
+    page.wait_for_function(
+        "() => { const c = document.querySelector('canvas.lab-player-hidden');"
+        " return c.toDataURL() !== window.__firstHidden[0]"
+        " && c.getAttribute('aria-label') !== window.__firstHidden[1]; }",
+        timeout=90_000,
+    )
+    assert_no_exception(page)
+    page.set_viewport_size({"width": 1280, "height": 1600})
+    hidden.scroll_into_view_if_needed()
+    page.screenshot(path=str(shot_dir / "training_lab_hidden_space_playing.png"))
+    page.get_by_role("button", name=re.compile("Pause")).click()
+    page.get_by_role("button", name=re.compile("Play")).wait_for()
 
 
 def test_uploading_a_non_numeric_csv_shows_a_message(page, app_url, shot_dir):

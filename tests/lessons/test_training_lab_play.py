@@ -7,6 +7,7 @@ from lessons.training_lab import LabSettings, LabState, build_run, plane_grid
 from lessons.training_lab_play import (
     activation_range,
     dequantise,
+    hidden_layer,
     play_chunk,
     quantise,
     thumbnail_grid,
@@ -88,3 +89,49 @@ def test_multiclass_boundary_is_the_predicted_class_and_1d_data_has_no_pictures(
     assert frames[-1].boundary.ravel()[:1200].tolist() == predicted.tolist()
     state, frames = play_chunk(LabState(build_run(LabSettings(dataset="sine")), True), 4)
     assert frames[-1].boundary is None and frames[-1].neurons == ()
+
+
+def test_with_a_2_unit_hidden_layer_every_frame_has_the_training_rows_in_its_plane():
+    settings = LabSettings(
+        dataset="xor", hidden_units=(4, 2), hidden_activations=("tanh", "tanh"), epochs=50
+    )
+    state, frames = play_chunk(LabState(build_run(settings), True), 20, n_frames=4, time_budget=60)
+    assert hidden_layer(state.run) == 2
+    X_train = state.run.split.X_train
+    for frame in frames:
+        # The engine's own record of a forward pass, at the weights after this frame's update.
+        reference = build_run(settings)
+        reference.trainer.step(frame.update)
+        trace = reference.net.compute_trace(X_train, reference.split.Y_train)
+        assert frame.hidden.shape == (len(X_train), 2)
+        np.testing.assert_allclose(frame.hidden, trace.layers[1].a, rtol=1e-6, atol=1e-6)
+        # One output follows layer 2: its z = 0 line w_1 a_1 + w_2 a_2 + b = 0.
+        W, b = reference.net.weights[2], reference.net.biases[2]
+        np.testing.assert_array_equal(frame.hidden_line, [W[0, 0], W[0, 1], b[0]])
+    assert not np.allclose(frames[0].hidden, frames[-1].hidden)  # the data moves in the plane
+
+
+def test_the_hidden_plane_is_the_last_2_unit_layer_with_no_line_when_another_layer_follows():
+    settings = LabSettings(
+        dataset="moons", hidden_units=(2, 2, 3), hidden_activations=("tanh", "relu", "tanh")
+    )
+    state, frames = play_chunk(LabState(build_run(settings), True), 4, n_frames=2, time_budget=60)
+    assert hidden_layer(state.run) == 2
+    net = state.run.net
+    expected = net.compute_trace(state.run.split.X_train, state.run.split.Y_train).layers[1].a
+    np.testing.assert_allclose(frames[-1].hidden, expected, rtol=1e-6, atol=1e-6)
+    assert frames[-1].hidden_line is None
+
+
+@pytest.mark.parametrize(
+    "settings",
+    [
+        LabSettings(),
+        LabSettings(dataset="sine", hidden_units=(2,)),
+        LabSettings(hidden_units=(), hidden_activations=()),
+    ],
+)
+def test_without_a_2_unit_hidden_layer_or_for_regression_frames_have_no_hidden_plane(settings):
+    state, frames = play_chunk(LabState(build_run(settings), True), 4, n_frames=2, time_budget=60)
+    assert hidden_layer(state.run) is None
+    assert all(frame.hidden is None and frame.hidden_line is None for frame in frames)

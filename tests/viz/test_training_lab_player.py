@@ -12,7 +12,7 @@ from lessons.training_lab_play import neuron_codes, play_chunk, thumbnail_grid
 from viz.training_lab import views
 from viz.training_lab.common import CLASS_FILLS, MIDDLE_FILL
 from viz.training_lab.network import code_colors, zero_weights_text
-from viz.training_lab.player import PLAYER_JS, player_data
+from viz.training_lab.player import PLAYER_JS, hidden_codes, player_data
 
 
 def _decoded(text: str) -> np.ndarray:
@@ -50,6 +50,44 @@ def test_regression_without_a_plane_sends_no_pictures_and_no_nan():
     assert data["plane"] is None
     assert all(f["boundary"] is None and f["neurons"] == [] for f in data["frames"])
     assert all(f["test_loss"] is None for f in data["frames"])  # no test rows: not NaN
+
+
+def test_the_hidden_plane_travels_as_classes_once_and_coordinates_per_frame():
+    run = build_run(LabSettings(dataset="xor", hidden_units=(2,), hidden_activations=("tanh",)))
+    _, frames = play_chunk(LabState(run, True), 12, n_frames=3, time_budget=60)
+    data = json.loads(json.dumps(player_data(run, frames, chunk=1, speed=6), allow_nan=False))
+    hidden = data["hidden"]
+    assert hidden["layer"] == 1 and hidden["activation"] == "tanh"
+    assert hidden["x_range"] == hidden["y_range"] == [-1.0, 1.0]  # tanh's whole range
+    classes = (run.split.Y_train[:, 0] > 0.5).astype(int)
+    assert hidden["classes"] == classes.tolist()
+    for sent, frame in zip(data["frames"], frames, strict=True):
+        codes = _decoded(sent["hidden"]).reshape(-1, 2)
+        assert codes.shape == (len(classes), 2)
+        # A byte 0..254 across [-1, 1]: within half a step of the frame's activations.
+        np.testing.assert_allclose(-1 + codes / 254 * 2, frame.hidden, atol=1 / 254 + 1e-6)
+        np.testing.assert_allclose(sent["hidden_line"], frame.hidden_line, rtol=1e-3)
+    # Small: two bytes a row per frame (base64), the classes once.
+    assert len(json.dumps([f["hidden"] for f in data["frames"]])) < 3 * 2 * len(classes) * 1.4 + 30
+
+
+def test_unbounded_hidden_axes_cover_the_chunks_points_and_no_layer_sends_none():
+    run = build_run(LabSettings(dataset="moons", hidden_units=(2,), hidden_activations=("relu",)))
+    _, frames = play_chunk(LabState(run, True), 12, n_frames=3, time_budget=60)
+    hidden = player_data(run, frames, chunk=1, speed=6)["hidden"]
+    points = np.vstack([frame.hidden for frame in frames])
+    for axis, (low, high) in enumerate([hidden["x_range"], hidden["y_range"]]):
+        assert low < points[:, axis].min() and points[:, axis].max() < high
+    run = build_run(LabSettings())  # 2-8-1
+    _, frames = play_chunk(LabState(run, True), 4, n_frames=2, time_budget=60)
+    data = player_data(run, frames, chunk=1, speed=6)
+    assert data["hidden"] is None and all(f["hidden"] is None for f in data["frames"])
+
+
+def test_hidden_codes_clip_and_mark_points_that_are_not_finite():
+    points = np.array([[-2.0, 0.0], [1.0, 0.5], [np.nan, 0.0], [0.0, np.inf]])
+    codes = hidden_codes(points, [-1.0, 1.0], [0.0, 1.0])
+    assert codes.tolist() == [[0, 0], [254, 127], [255, 255], [255, 255]]
 
 
 def test_the_player_script_is_an_es_module_with_a_default_export():

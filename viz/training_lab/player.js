@@ -11,6 +11,7 @@ const STYLE = `
 .lab-player-progress { height: 0.5rem; background: #e6e6e6; border-radius: 0.25rem; margin-bottom: 0.75rem; }
 .lab-player-progress > div { height: 100%; width: 0; background: #0072B2; border-radius: 0.25rem; }
 .lab-player-row { display: flex; gap: 16px; align-items: flex-start; }
+.lab-player-row + .lab-player-row { margin-top: 12px; }
 .lab-player canvas { background: white; max-width: 100%; }
 .lab-player-caption { font-size: 0.875rem; margin-top: 0.25rem; }
 `;
@@ -66,6 +67,56 @@ function picture(codes, offset, m, table) {
   return canvas;
 }
 
+// A class's marker: its own shape (viz/training_lab/common.py CLASS_SYMBOLS) as well as its
+// colour, so colour is never the only cue. Training rows are filled, test rows open.
+function marker(context, symbol, x, y, r, color, open) {
+  context.beginPath();
+  if (symbol === "square") {
+    context.rect(x - r * 0.85, y - r * 0.85, r * 1.7, r * 1.7);
+  } else if (symbol === "diamond") {
+    context.moveTo(x, y - r * 1.2);
+    context.lineTo(x + r * 1.2, y);
+    context.lineTo(x, y + r * 1.2);
+    context.lineTo(x - r * 1.2, y);
+    context.closePath();
+  } else if (symbol === "triangle-up") {
+    context.moveTo(x, y - r * 1.2);
+    context.lineTo(x + r * 1.1, y + r * 0.8);
+    context.lineTo(x - r * 1.1, y + r * 0.8);
+    context.closePath();
+  } else if (symbol === "star" || symbol === "hexagon") {
+    const corners = symbol === "star" ? 10 : 6;
+    for (let k = 0; k < corners; k++) {
+      const angle = -Math.PI / 2 + (k * 2 * Math.PI) / corners;
+      const radius = symbol === "star" && k % 2 ? r * 0.55 : r * 1.25;
+      const px = x + radius * Math.cos(angle);
+      const py = y + radius * Math.sin(angle);
+      if (k) context.lineTo(px, py);
+      else context.moveTo(px, py);
+    }
+    context.closePath();
+  } else {
+    context.arc(x, y, r, 0, 2 * Math.PI);
+  }
+  if (open) {
+    context.lineWidth = 2;
+    context.strokeStyle = color;
+    context.stroke();
+  } else {
+    context.fillStyle = color;
+    context.fill();
+    context.lineWidth = 1;
+    context.strokeStyle = "white";
+    context.stroke();
+  }
+}
+
+function classMarker(context, colors, cls, x, y, r, open) {
+  const color = colors.class_colors[cls % colors.class_colors.length];
+  const symbol = colors.class_symbols[cls % colors.class_symbols.length];
+  marker(context, symbol, x, y, r, color, open);
+}
+
 function format(value, digits = 4) {
   if (value === null || value === undefined) return "undefined";
   if (value === 0) return "0";
@@ -112,13 +163,19 @@ function build(root) {
   const network = document.createElement("canvas");
   network.setAttribute("role", "img");
   row.append(plane, network);
+  const lower = document.createElement("div");
+  lower.className = "lab-player-row";
+  const hidden = document.createElement("canvas");
+  hidden.setAttribute("role", "img");
+  hidden.className = "lab-player-hidden";
   const loss = document.createElement("canvas");
   loss.setAttribute("role", "img");
+  lower.append(hidden, loss);
   const caption = document.createElement("p");
   caption.className = "lab-player-caption";
-  box.append(metrics, progress, row, loss, caption);
+  box.append(metrics, progress, row, lower, caption);
   root.append(box);
-  return { box, values, bar, plane, network, loss, caption };
+  return { box, values, bar, plane, network, hidden, loss, caption };
 }
 
 function drawPlane(canvas, data, frame, table) {
@@ -143,20 +200,7 @@ function drawPlane(canvas, data, frame, table) {
     if (points.x[k] === null || points.y[k] === null) continue;
     const px = ((points.x[k] - x0) / (x1 - x0)) * size;
     const py = size - ((points.y[k] - y0) / (y1 - y0)) * size;
-    const color = data.colors.class_colors[points.cls[k] % data.colors.class_colors.length];
-    context.beginPath();
-    context.arc(px, py, 4, 0, 2 * Math.PI);
-    if (points.test[k]) {
-      context.lineWidth = 2;
-      context.strokeStyle = color;
-      context.stroke();
-    } else {
-      context.fillStyle = color;
-      context.fill();
-      context.lineWidth = 1;
-      context.strokeStyle = "white";
-      context.stroke();
-    }
+    classMarker(context, data.colors, points.cls[k], px, py, 4, points.test[k]);
   }
   context.fillStyle = "#222";
   context.font = "12px sans-serif";
@@ -248,6 +292,93 @@ function drawNetwork(canvas, data, frame, table) {
   );
 }
 
+// The training rows at their two activations in the 2-unit hidden layer, on axes fixed for the
+// chunk, with the output's straight boundary (z = 0) when one output unit follows the layer.
+function drawHidden(canvas, data, frame) {
+  const hidden = data.hidden;
+  if (!hidden || !frame.hidden) {
+    canvas.style.display = "none";
+    return;
+  }
+  canvas.style.display = "";
+  const context = canvas.getContext("2d");
+  const size = canvas.width;
+  context.clearRect(0, 0, size, canvas.height);
+  const left = 44;
+  const top = 28;
+  const right = size - 10;
+  const bottom = canvas.height - 34;
+  const [x0, x1] = hidden.x_range;
+  const [y0, y1] = hidden.y_range;
+  const px = (a) => left + ((a - x0) / (x1 - x0)) * (right - left);
+  const py = (a) => bottom - ((a - y0) / (y1 - y0)) * (bottom - top);
+  context.strokeStyle = "#888";
+  context.lineWidth = 1;
+  context.strokeRect(left, top, right - left, bottom - top);
+  context.fillStyle = "#222";
+  context.font = "13px sans-serif";
+  context.textAlign = "left";
+  context.fillText(`Hidden layer ${hidden.layer}: the data as its 2 units see it`, 4, 16);
+  context.font = "11px sans-serif";
+  context.textAlign = "center";
+  context.fillText(format(x0, 3), left, bottom + 13);
+  context.fillText(format(x1, 3), right, bottom + 13);
+  context.fillText(`a_1 (layer ${hidden.layer}, unit 1, ${hidden.activation}) →`, (left + right) / 2, bottom + 28);
+  context.textAlign = "right";
+  context.fillText(format(y0, 3), left - 3, bottom);
+  context.fillText(format(y1, 3), left - 3, top + 9);
+  context.save();
+  context.translate(12, (top + bottom) / 2);
+  context.rotate(-Math.PI / 2);
+  context.textAlign = "center";
+  context.fillText(`a_2 (unit 2, ${hidden.activation}) →`, 0, 0);
+  context.restore();
+  context.textAlign = "left";
+  const codes = decode(frame.hidden);
+  for (let k = 0; k < hidden.classes.length; k++) {
+    const c1 = codes[2 * k];
+    const c2 = codes[2 * k + 1];
+    if (c1 === 255 || c2 === 255) continue; // not finite
+    const a1 = x0 + (c1 / 254) * (x1 - x0);
+    const a2 = y0 + (c2 / 254) * (y1 - y0);
+    classMarker(context, data.colors, hidden.classes[k], px(a1), py(a2), 3.5, false);
+  }
+  const line = frame.hidden_line;
+  if (line && line.every((v) => v !== null)) {
+    // w1 a1 + w2 a2 + b = 0, drawn between the points where it crosses the box.
+    const [w1, w2, b] = line;
+    const ends = [];
+    if (Math.abs(w2) > 1e-12) {
+      for (const a1 of [x0, x1]) ends.push([a1, -(w1 * a1 + b) / w2]);
+    } else if (Math.abs(w1) > 1e-12) {
+      for (const a2 of [y0, y1]) ends.push([-b / w1, a2]);
+    }
+    if (ends.length) {
+      context.save();
+      context.beginPath();
+      context.rect(left, top, right - left, bottom - top);
+      context.clip();
+      context.strokeStyle = "#222";
+      context.lineWidth = 2;
+      context.beginPath();
+      context.moveTo(px(ends[0][0]), py(ends[0][1]));
+      context.lineTo(px(ends[1][0]), py(ends[1][1]));
+      context.stroke();
+      context.restore();
+    }
+  }
+  const accuracy =
+    frame.train_accuracy === null ? "" : ` Training accuracy ${(100 * frame.train_accuracy).toFixed(0)}%.`;
+  canvas.setAttribute(
+    "aria-label",
+    `Hidden layer ${hidden.layer}: the ${hidden.classes.length} training rows placed at the` +
+      ` outputs of its 2 units (${hidden.activation}) after ${frame.update} updates, same shapes` +
+      ` as the data plot` +
+      (line ? "; the straight line is where the output unit's z = 0." : ".") +
+      accuracy,
+  );
+}
+
 function drawLoss(canvas, data, frame) {
   const context = canvas.getContext("2d");
   const width = canvas.width;
@@ -318,12 +449,20 @@ function show(player, frame) {
     ui.network.width = half;
     ui.network.height = side;
   }
-  if (ui.loss.width !== width) {
-    ui.loss.width = width;
+  // With a hidden plane, it sits left of the loss curve, as wide as the input plane.
+  const hiddenSide = data.hidden && frame.hidden ? Math.min(side, 360) : 0;
+  const lossWidth = hiddenSide ? Math.max(300, width - hiddenSide - 16) : width;
+  if (hiddenSide && ui.hidden.width !== hiddenSide) {
+    ui.hidden.width = hiddenSide;
+    ui.hidden.height = hiddenSide;
+  }
+  if (ui.loss.width !== lossWidth) {
+    ui.loss.width = lossWidth;
     ui.loss.height = 220;
   }
   drawPlane(ui.plane, data, frame, player.table);
   drawNetwork(ui.network, data, frame, player.table);
+  drawHidden(ui.hidden, data, frame);
   drawLoss(ui.loss, data, frame);
   const values = ui.values;
   values["Updates"].value.textContent = frame.update.toLocaleString("en-US");
