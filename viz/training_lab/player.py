@@ -10,7 +10,7 @@ computed here and in `lessons.training_lab_play`; it never runs the network.
 Pictures travel as base64 bytes (0..255 on a fixed scale per activation), weights rounded to
 4 significant digits, and the loss curves thinned to MAX_POINTS points, so a chunk of twelve
 frames of the default 2-8-1 network is about 140 kB of JSON. The hidden plane's points travel
-as bytes too: 2 per row per frame on the chunk's axes (about 4 kB a chunk for 160 rows).
+as bytes too: 2 per row per frame on the chunk's axes (about 6 kB a chunk for 160 rows).
 """
 
 import base64
