@@ -122,3 +122,26 @@ def _at(series: np.ndarray | None, update: int) -> float:
     if series is None or update >= len(series):
         return float("nan")
     return float(np.asarray(series, dtype=float)[update])
+
+
+def clicked_customdata(selection) -> list[tuple[dict, list]]:
+    """(point, customdata as a list) of each clicked point in `selection`, what
+    st.plotly_chart(on_select=...) returns (or holds in Session State), in order.
+
+    Points without a list of customdata are skipped; a malformed selection gives []. The
+    browser may send a typed array as a dict {"0": x, "1": y, ...}: it becomes a list.
+    """
+    try:
+        inner = selection.get("selection", selection) if selection is not None else None
+        points = inner.get("points", []) if inner is not None else []
+        points = list(points) if isinstance(points, list | tuple) else []
+    except (AttributeError, TypeError):
+        return []
+    found = []
+    for point in points:
+        data = point.get("customdata") if isinstance(point, dict) else None
+        if isinstance(data, dict):
+            data = [data.get(str(index)) for index in range(len(data))]
+        if isinstance(data, list | tuple):
+            found.append((point, list(data)))
+    return found

@@ -11,6 +11,7 @@ import numpy as np
 from viz import style
 from viz.format import format_number
 from viz.network_graph import KIND_NODE, build_graph
+from viz.training_lab.common import clicked_customdata
 
 
 def clicked_neuron(selection, layer_sizes: Sequence[int]) -> tuple[int, int] | None:
@@ -21,17 +22,8 @@ def clicked_neuron(selection, layer_sizes: Sequence[int]) -> tuple[int, int] | N
     [layer, unit, -1, KIND_NODE]. Input neurons (layer 0), other points and malformed data
     give None; the last neuron point wins.
     """
-    try:
-        inner = selection.get("selection", selection) if selection is not None else None
-        points = inner.get("points", []) if inner is not None else []
-        points = list(points) if isinstance(points, list | tuple) else []
-    except (AttributeError, TypeError):
-        return None
-    for point in reversed(points):
-        data = point.get("customdata") if isinstance(point, dict) else None
-        if isinstance(data, dict):  # a typed array serialised by the browser: {"0": x, ...}
-            data = [data.get(str(index)) for index in range(len(data))]
-        if not isinstance(data, list | tuple) or len(data) != 4:
+    for _, data in reversed(clicked_customdata(selection)):
+        if len(data) != 4:
             continue
         try:
             layer, unit, _, kind = (int(value) for value in data)

@@ -13,7 +13,7 @@ import plotly.graph_objects as go
 
 from lessons.training_lab_points import EditorPoints
 from viz import style
-from viz.training_lab.common import CLASS_COLORS, CLASS_SYMBOLS, _figure
+from viz.training_lab.common import CLASS_COLORS, CLASS_SYMBOLS, _figure, clicked_customdata
 
 KIND_GENERATED, KIND_ADDED, KIND_TARGET = 0, 1, 2
 TARGET_HOVER = "Click to add a point at (%{x:.2f}, %{y:.2f})<extra></extra>"
@@ -141,18 +141,9 @@ def clicked_point(selection) -> tuple[int, int, float, float] | None:
     Malformed points are skipped; the last valid point wins. A data point wins over a click
     target under it.
     """
-    try:
-        inner = selection.get("selection", selection) if selection is not None else None
-        points = inner.get("points", []) if inner is not None else []
-        points = list(points) if isinstance(points, list | tuple) else []
-    except (AttributeError, TypeError):
-        return None
     found = []
-    for point in points:
-        data = point.get("customdata") if isinstance(point, dict) else None
-        if isinstance(data, dict):  # a typed array serialised by the browser: {"0": x, ...}
-            data = [data.get(str(index)) for index in range(len(data))]
-        if not isinstance(data, list | tuple) or len(data) != 2:
+    for point, data in clicked_customdata(selection):
+        if len(data) != 2:
             continue
         try:
             kind, index = (int(value) for value in data)
