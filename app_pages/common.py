@@ -160,6 +160,13 @@ def last_valid(
 
 
 NORMAL_FONT_SIZE = 14  # Plotly font size (px) outside presenter mode
+DENSE_FONT_SIZE = 12  # Plotly font size (px) of figures packed several to a row
+
+
+def chart_font_size(normal: int = NORMAL_FONT_SIZE) -> int:
+    """The font size to build a figure with: the presenter font in presenter mode, else
+    `normal` (DENSE_FONT_SIZE for figures packed several to a row, as in the training lab)."""
+    return PRESENTER_FONT_SIZE if presenter_mode() else normal
 
 
 def chart_size(height: int) -> dict[str, int]:
@@ -170,7 +177,7 @@ def chart_size(height: int) -> dict[str, int]:
     """
     return {
         "height": height,
-        "font_size": PRESENTER_FONT_SIZE if presenter_mode() else NORMAL_FONT_SIZE,
+        "font_size": chart_font_size(),
     }
 
 

@@ -12,12 +12,7 @@ engine/limits.py (at most about 5 MB at the largest network; see lessons/trainin
 
 import streamlit as st
 
-from app_pages.common import (
-    PRESENTER_FONT_SIZE,
-    chart,
-    error_boundary,
-    presenter_mode,
-)
+from app_pages.common import DENSE_FONT_SIZE, chart, chart_font_size, error_boundary
 from app_pages.training_lab_points import points_panel
 from app_pages.training_lab_setup import (
     experiment_guide,
@@ -140,7 +135,7 @@ def _sizes() -> tuple[int, int]:
     out for it); `app_pages.common.chart` sets the same font again and multiplies the height
     by PRESENTER_HEIGHT_FACTOR once.
     """
-    return FIGURE_HEIGHT, PRESENTER_FONT_SIZE if presenter_mode() else 12
+    return FIGURE_HEIGHT, chart_font_size(DENSE_FONT_SIZE)
 
 
 def _time_slider(run: LabRun, playing: bool) -> int:

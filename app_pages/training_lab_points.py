@@ -11,7 +11,7 @@ from functools import partial
 
 import streamlit as st
 
-from app_pages.common import PRESENTER_FONT_SIZE, chart, presenter_mode
+from app_pages.common import DENSE_FONT_SIZE, chart, chart_font_size
 from app_pages.links import MAX_SHARED_PARAM_CHARS
 from engine import limits
 from engine.datasets import Dataset
@@ -152,7 +152,7 @@ def _editor(base: Dataset, edits: points.PointEdits) -> None:
         if base.X.shape[1] == 2
         else (base.feature_names[0], base.target_names[0])
     )
-    font = PRESENTER_FONT_SIZE if presenter_mode() else 12
+    font = chart_font_size(DENSE_FONT_SIZE)
     figure = points_editor_figure(
         shown, horizontal, vertical, task=base.task, class_names=class_names,
         axis_names=axis_names, height=FIGURE_HEIGHT, font_size=font,
