@@ -78,12 +78,17 @@ class StepPage:
     @property
     def X(self) -> np.ndarray:
         """(N, n_in): every row in batch mode, else the shown example only."""
-        return self.tables[0] if self.batch else self.tables[0][self.row : self.row + 1]
+        return self.examples(self.view_row)[0]
 
     @property
     def Y(self) -> np.ndarray:
         """(N, n_out): the targets of the rows in X."""
-        return self.tables[1] if self.batch else self.tables[1][self.row : self.row + 1]
+        return self.examples(self.view_row)[1]
+
+    def examples(self, row: int) -> tuple[np.ndarray, np.ndarray]:
+        """(X, Y) of one training step on `row`: every row for training_order.BATCH."""
+        X, Y = self.tables[0], self.tables[1]
+        return (X, Y) if row == training_order.BATCH else (X[row : row + 1], Y[row : row + 1])
 
     @property
     def phases(self) -> tuple[Phase, ...]:
@@ -106,8 +111,8 @@ class StepPage:
     @property
     def epoch_updates(self) -> int:
         """Weight updates in one epoch: 1 in batch mode (the mean over every row), else one
-        per example (see epoch_rows)."""
-        return 1 if self.batch else self.n_rows
+        per example."""
+        return len(epoch_rows(self))
 
     def network(self) -> Network:
         """A Network holding the current parameters (copies)."""
@@ -330,9 +335,7 @@ def _moved(state: StepPage, current: StepperState) -> StepPage:
 
 def _train(state: StepPage, current: StepperState, row: int) -> StepperState:
     """One training step on `row` (training_order.BATCH: every row) from `current`."""
-    X, Y = state.tables[0], state.tables[1]
-    if row != training_order.BATCH:
-        X, Y = X[row : row + 1], Y[row : row + 1]
+    X, Y = state.examples(row)
     return stepper.next_training_step(
         current, state.activations, state.loss, X, Y, state.learning_rate
     )
