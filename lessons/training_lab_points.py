@@ -11,11 +11,8 @@ Only data a visitor can click on is editable: 2 inputs (a class per point) or 1 
 numeric target (a point is (x, y)); see `not_editable_reason`.
 """
 
-import base64
-import binascii
 import io
 import struct
-import zlib
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -23,6 +20,7 @@ import numpy as np
 from engine import limits
 from engine.datasets import Dataset
 from engine.errors import UserInputError
+from lessons import link_text
 
 MIN_POINTS = 4  # rows the edited data needs to train and test on (as an uploaded CSV)
 POINT_DECIMALS = 2  # an added point's values are rounded to this many decimals
@@ -268,26 +266,20 @@ def encode_edits(edits: PointEdits) -> str:
         + struct.pack(f"<{len(removed)}H", *gaps)
         + struct.pack(f"<{len(values)}h", *values)
     )
-    deflater = zlib.compressobj(9, zlib.DEFLATED, -15)
-    raw = deflater.compress(packed) + deflater.flush()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+    return link_text.encode(packed, link_text.RAW_DEFLATE)
 
 
 def decode_edits(text: str) -> PointEdits:
     """The PointEdits `encode_edits` wrote; UserInputError for anything malformed or beyond the
     caps (MAX_SAMPLES removed rows, MAX_ADDED_POINTS added, values within MAX_POINT_VALUE)."""
-    unreadable = UserInputError("The points in the link could not be read.")
+    unreadable = "The points in the link could not be read."
     if not isinstance(text, str) or not 0 < len(text) <= MAX_LINK_TEXT:
         raise UserInputError("The points in the link are missing or too long.")
+    packed = link_text.decode(text, _MAX_PACKED, unreadable, link_text.RAW_DEFLATE)
     try:
-        raw = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
-        inflater = zlib.decompressobj(-15)
-        packed = inflater.decompress(raw, _MAX_PACKED + 1)
-        if inflater.unconsumed_tail or not inflater.eof:
-            raise unreadable
         version, cleared, n_removed, width, n_added = _HEADER.unpack_from(packed)
-    except (ValueError, TypeError, zlib.error, binascii.Error, struct.error):
-        raise unreadable from None
+    except struct.error:
+        raise UserInputError(unreadable) from None
     if (
         version != _VERSION
         or cleared not in (0, 1)
@@ -297,20 +289,20 @@ def decode_edits(text: str) -> PointEdits:
         or (not n_added and width != 0)
         or len(packed) != _HEADER.size + 2 * n_removed + 2 * width * n_added
     ):
-        raise unreadable
+        raise UserInputError(unreadable)
     offset = _HEADER.size
     gaps = struct.unpack_from(f"<{n_removed}H", packed, offset)
     removed = np.cumsum(gaps, dtype=np.int64)
     if n_removed and (min(gaps[1:], default=1) < 1 or removed[-1] >= limits.MAX_SAMPLES):
-        raise unreadable
+        raise UserInputError(unreadable)
     values = struct.unpack_from(f"<{width * n_added}h", packed, offset + 2 * n_removed)
     rows = [tuple(values[start : start + width]) for start in range(0, len(values), max(width, 1))]
     if any(abs(value) > MAX_POINT_VALUE * _SCALE for row in rows for value in row):
-        raise unreadable
+        raise UserInputError(unreadable)
     rows = [_rounded(np.array(row) / _SCALE) for row in rows]
     edits = PointEdits(tuple(rows), frozenset(int(i) for i in removed), bool(cleared))
     if not edits:
-        raise unreadable
+        raise UserInputError(unreadable)
     return edits
 
 

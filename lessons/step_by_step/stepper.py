@@ -5,11 +5,8 @@ and the loss history are bounded (MAX_HISTORY entries), so a session never grows
 Also here: building the "custom" scenario from its settings and reading edited tables.
 """
 
-import base64
-import binascii
 import json
 import math
-import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
@@ -21,6 +18,7 @@ from engine.losses import get_loss
 from engine.network import Network
 from engine.trace import StepTrace
 from engine.validation import check_choice, check_int, check_learning_rate
+from lessons import link_text
 from lessons.step_by_step.presets import PRESETS, Scenario
 
 MAX_HISTORY = 200  # undo entries and loss-history points kept per session
@@ -284,8 +282,7 @@ def encode_tables(tables: Tables, base: Tables) -> str:
             raise UserInputError("Edited tables must keep the scenario's shapes.")
         for row, col in zip(*np.nonzero(array != original), strict=True):
             changes.append([index, int(row), int(col), float(f"{array[row, col]:.10g}")])
-    raw = json.dumps(changes, separators=(",", ":")).encode()
-    return base64.urlsafe_b64encode(zlib.compress(raw, 9)).decode().rstrip("=")
+    return link_text.encode(json.dumps(changes, separators=(",", ":")).encode())
 
 
 def decode_tables(text: str, base: Tables) -> Tables:
@@ -295,15 +292,12 @@ def decode_tables(text: str, base: Tables) -> Tables:
     """
     if not isinstance(text, str) or not 0 < len(text) <= MAX_SHARE_CHARS:
         raise UserInputError("The shared tables in the link are missing or too long.")
+    unreadable = "The shared tables in the link could not be read."
+    raw = link_text.decode(text, _MAX_SHARE_JSON, unreadable)
     try:
-        packed = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
-        inflater = zlib.decompressobj()
-        raw = inflater.decompress(packed, _MAX_SHARE_JSON)
-        if inflater.unconsumed_tail:
-            raise UserInputError("too long")
         changes = json.loads(raw)
-    except (ValueError, TypeError, zlib.error, binascii.Error):
-        raise UserInputError("The shared tables in the link could not be read.") from None
+    except ValueError:
+        raise UserInputError(unreadable) from None
     flat = [array.copy() for array in _flat_tables(base)]
     if not isinstance(changes, list) or len(changes) > sum(array.size for array in flat):
         raise UserInputError("The shared tables in the link could not be read.")
