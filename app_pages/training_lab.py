@@ -29,11 +29,11 @@ from lessons.training_lab import (
     act,
     build_run,
     full_batch_gradients,
+    hidden_layer,
     pin_curve,
     recorded_updates,
     shown_network,
     training_classes,
-    two_unit_layers,
 )
 from lessons.training_lab_play import CHUNK_SECONDS, DEFAULT_SPEED, SPEEDS, play_chunk
 from viz import training_lab as charts
@@ -348,10 +348,9 @@ def heavy_views(shown_when_paused: int) -> None:
             st.warning(f"**{diagnosis.message}** {diagnosis.explanation}")
         else:
             st.caption(diagnosis.message)
-    layers = two_unit_layers(net) if run.task != "regression" else []
-    if layers:
+    if (layer := hidden_layer(run)) is not None:
         with error_boundary("the hidden space"):
-            figure, alt = views.hidden_space_view(run, net, layers[-1], shown, height, font)
+            figure, alt = views.hidden_space_view(run, net, layer, shown, height, font)
             chart(figure, alt, key="lab_chart_hidden_space")
     with error_boundary("the distributions"):
         if gradients is not None:

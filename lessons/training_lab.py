@@ -500,6 +500,13 @@ def two_unit_layers(net: Network) -> list[int]:
     return [layer for layer in range(1, len(net.weights)) if net.layer_sizes[layer] == 2]
 
 
+def hidden_layer(run: LabRun) -> int | None:
+    """The 2-unit hidden layer (1 = first) whose plane the lab shows, paused and playing: the
+    last one with exactly 2 units; None without one, and for regression (no classes to see)."""
+    layers = two_unit_layers(run.net) if run.task != "regression" else []
+    return layers[-1] if layers else None
+
+
 def hidden_space(run: LabRun, net: Network, layer: int) -> list[tuple[np.ndarray, np.ndarray, str]]:
     """The data as hidden layer `layer` (2 units) sees it: [(A (m, 2) activations, class (m,),
     "train"), (..., "test")], A[i] = (a_1, a_2) of row i."""

@@ -26,10 +26,10 @@ from lessons.training_lab import (
     LabState,
     PlaneGrid,
     act,
+    hidden_layer,
     layer_outputs,
     network_inputs,
     plane_grid,
-    two_unit_layers,
 )
 
 CHUNK_SECONDS = 2.0  # the server reruns about this often while playing
@@ -110,13 +110,6 @@ def neuron_codes(net: Network, grid: PlaneGrid) -> tuple[np.ndarray, ...]:
         low, high = activation_range(activation)
         pictures.append(quantise(a.T.reshape(-1, m, m), low, high))
     return tuple(pictures)
-
-
-def hidden_layer(run: LabRun) -> int | None:
-    """The 2-unit hidden layer (1 = first) whose plane Play shows, as the paused lab does: the
-    last one with exactly 2 units; None without one, and for regression (no classes to see)."""
-    layers = two_unit_layers(run.net) if run.task != "regression" else []
-    return layers[-1] if layers else None
 
 
 def hidden_points(run: LabRun, layer: int, inputs: np.ndarray) -> np.ndarray:
