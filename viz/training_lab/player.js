@@ -202,7 +202,7 @@ function drawPlane(canvas, data, frame, table) {
     const py = size - ((points.y[k] - y0) / (y1 - y0)) * size;
     classMarker(context, data.colors, points.cls[k], px, py, 4, points.test[k]);
   }
-  context.fillStyle = "#222";
+  context.fillStyle = data.colors.ink;
   context.font = "12px sans-serif";
   context.fillText(`${plane.x_name} →`, size - 60, size - 6);
   context.save();
@@ -239,7 +239,7 @@ function drawNetwork(canvas, data, frame, table) {
         const strength = Math.abs(w) / peak;
         const zero = data.zero_threshold !== null && Math.abs(w) <= data.zero_threshold;
         context.setLineDash(zero ? [4, 4] : []);
-        context.strokeStyle = zero ? "#9a9a9a" : w >= 0 ? data.colors.positive : data.colors.negative;
+        context.strokeStyle = zero ? data.colors.dimmed : w >= 0 ? data.colors.positive : data.colors.negative;
         context.globalAlpha = zero ? 0.6 : 0.25 + 0.75 * strength;
         context.lineWidth = zero ? 1 : 0.5 + 4 * strength;
         context.beginPath();
@@ -256,13 +256,13 @@ function drawNetwork(canvas, data, frame, table) {
   for (let unit = 0; unit < sizes[0]; unit++) {
     const x = columnX(0);
     const y = rowY(0, unit);
-    context.fillStyle = "#f4f4f4";
-    context.strokeStyle = "#555";
+    context.fillStyle = data.colors.node;
+    context.strokeStyle = data.colors.outline;
     context.beginPath();
     context.arc(x, y, node / 2, 0, 2 * Math.PI);
     context.fill();
     context.stroke();
-    context.fillStyle = "#111";
+    context.fillStyle = data.colors.text;
     context.textAlign = "right";
     context.fillText(data.input_names[unit] || `x${unit + 1}`, x - node / 2 - 4, y + 4);
     context.textAlign = "center";
@@ -277,10 +277,10 @@ function drawNetwork(canvas, data, frame, table) {
         context.imageSmoothingEnabled = true;
         context.drawImage(picture(codes, unit * m * m, m, table), x, y, node, node);
       } else {
-        context.fillStyle = "#f4f4f4";
+        context.fillStyle = data.colors.node;
         context.fillRect(x, y, node, node);
       }
-      context.strokeStyle = "#555";
+      context.strokeStyle = data.colors.outline;
       context.lineWidth = 1;
       context.strokeRect(x, y, node, node);
     }
@@ -312,10 +312,10 @@ function drawHidden(canvas, data, frame) {
   const [y0, y1] = hidden.y_range;
   const px = (a) => left + ((a - x0) / (x1 - x0)) * (right - left);
   const py = (a) => bottom - ((a - y0) / (y1 - y0)) * (bottom - top);
-  context.strokeStyle = "#888";
+  context.strokeStyle = data.colors.guide;
   context.lineWidth = 1;
   context.strokeRect(left, top, right - left, bottom - top);
-  context.fillStyle = "#222";
+  context.fillStyle = data.colors.ink;
   context.font = "13px sans-serif";
   context.textAlign = "left";
   context.fillText(`Hidden layer ${hidden.layer}: the data as its 2 units see it`, 4, 16);
@@ -358,7 +358,7 @@ function drawHidden(canvas, data, frame) {
       context.beginPath();
       context.rect(left, top, right - left, bottom - top);
       context.clip();
-      context.strokeStyle = "#222";
+      context.strokeStyle = data.colors.ink;
       context.lineWidth = 2;
       context.beginPath();
       context.moveTo(px(ends[0][0]), py(ends[0][1]));
@@ -397,14 +397,14 @@ function drawLoss(canvas, data, frame) {
   top = top || 1;
   const x = (update) => left + (update / total) * (width - left - 10);
   const y = (value) => bottom - (Math.min(value, top) / top) * (bottom - 10);
-  context.strokeStyle = "#888";
+  context.strokeStyle = data.colors.guide;
   context.lineWidth = 1;
   context.beginPath();
   context.moveTo(left, 10);
   context.lineTo(left, bottom);
   context.lineTo(width - 10, bottom);
   context.stroke();
-  context.fillStyle = "#222";
+  context.fillStyle = data.colors.ink;
   context.font = "12px sans-serif";
   context.fillText(format(top, 3), 4, 16);
   context.fillText("0", 30, bottom);

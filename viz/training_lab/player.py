@@ -198,6 +198,12 @@ def player_data(
             "negative": NEGATIVE_WEIGHT,
             "train": TRAIN_COLOR,
             "test": TEST_COLOR,
+            "ink": style.INK_COLOR,
+            "text": style.TEXT_COLOR,
+            "guide": style.GUIDE_COLOR,
+            "outline": style.OUTLINE_COLOR,
+            "node": style.NODE_FILL,
+            "dimmed": style.DIMMED_COLOR,
         },
         "loss": {
             "update": index.tolist(),
