@@ -35,6 +35,20 @@ def app_test(query_params: dict[str, str] | None = None, timeout: float = 30) ->
     return at
 
 
+def open_at(
+    page: str,
+    query_params: dict[str, str] | None = None,
+    session_state: dict | None = None,
+    timeout: float = 60,
+) -> AppTest:
+    """app.py run once (the router, as a browser's first view), then switched to `page`
+    ('app_pages/x.py') and run; `session_state` is set in between (e.g. an open panel)."""
+    at = app_test(query_params, timeout).run()
+    for key, value in (session_state or {}).items():
+        at.session_state[key] = value
+    return at.switch_page(page).run()
+
+
 def router_pages() -> list[str]:
     """The page files app.py routes to (its st.Page(...) calls), e.g. 'app_pages/home.py'."""
     tree = ast.parse(APP.read_text())

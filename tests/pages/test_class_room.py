@@ -14,6 +14,7 @@ from streamlit.testing.v1 import AppTest
 from lessons import class_room as cr
 from lessons.class_store import open_store
 from lessons.step_by_step import quiz
+from tests.apptest_helpers import open_at
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 PAGE = "app_pages/class_room.py"
@@ -27,11 +28,7 @@ def store_url(tmp_path, monkeypatch):
 
 
 def open_page(query: dict | None = None) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    for key, value in (query or {}).items():
-        at.query_params[key] = value
-    at.run()
-    at.switch_page(PAGE).run()
+    at = open_at(PAGE, query)
     assert not at.exception, at.exception
     return at
 

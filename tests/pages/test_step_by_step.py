@@ -12,7 +12,7 @@ from engine import numerical_weight_gradient
 from lessons.step_by_step import StepPage, stepper
 from lessons.step_by_step.phases import phase_sequence
 from lessons.step_by_step.presets import housing_scenario, textbook_222, xor_scenario
-from tests.apptest_helpers import app_test, chart_captions
+from tests.apptest_helpers import app_test, chart_captions, open_at
 from viz.format import format_number
 from viz.step_by_step.equations import latex_number
 
@@ -27,11 +27,7 @@ PRESET_TITLES = {
 
 
 def _open(query: dict | None = None) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    for key, value in (query or {}).items():
-        at.query_params[key] = value
-    at.run()
-    at.switch_page(PAGE).run()
+    at = open_at(PAGE, query)
     assert not at.exception, at.exception
     return at
 

@@ -24,7 +24,7 @@ from lessons.training_lab import (
     zero_threshold,
 )
 from lessons.training_lab_experiments import BY_KEY, EXPERIMENTS, is_loaded
-from tests.apptest_helpers import elements_in_order
+from tests.apptest_helpers import elements_in_order, open_at
 from viz import training_lab as charts
 from viz.format import format_number
 from viz.labels import DATASET_LABELS, OPTIMIZER_LABELS
@@ -35,8 +35,7 @@ PAGE = "app_pages/training_lab.py"
 
 @pytest.fixture
 def lab() -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60).run()
-    at.switch_page(PAGE).run()
+    at = open_at(PAGE)
     assert not at.exception
     return at
 

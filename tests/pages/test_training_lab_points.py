@@ -20,6 +20,7 @@ from lessons.training_lab_points import (
     encode_edits,
     remove_generated,
 )
+from tests.apptest_helpers import open_at
 from viz.labels import DATASET_LABELS
 from viz.training_lab.points import KIND_ADDED, KIND_GENERATED, KIND_TARGET
 
@@ -30,13 +31,8 @@ PANEL_KEY = "lab_points_open"
 
 
 def _open(params: dict[str, str] | None = None, panel_open: bool = True) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    for key, value in (params or {}).items():
-        at.query_params[key] = value
-    at.run()
-    if panel_open:  # as a visitor's click on the "Your own data" panel does
-        at.session_state[PANEL_KEY] = True
-    at.switch_page(PAGE).run()
+    # panel_open: as a visitor's click on the "Your own data" panel does
+    at = open_at(PAGE, params, {PANEL_KEY: True} if panel_open else None)
     assert not at.exception
     return at
 
