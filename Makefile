@@ -8,7 +8,7 @@ PORT ?= 8501
 
 run: $(VENV)/.app-installed
 	MALLOC_MMAP_THRESHOLD_=8388608 MALLOC_TRIM_THRESHOLD_=67108864 \
-		$(PY) -m streamlit run app.py --server.port $(PORT) --server.address 0.0.0.0
+		$(PY) -m streamlit run server.py --server.port $(PORT) --server.address 0.0.0.0
 
 test: $(VENV)/.dev-installed system-deps
 	$(PY) -m ruff check .

@@ -4,8 +4,9 @@ Thin composition over lessons.class_room (the room model) and viz.class_room (pi
 URL: `?room=CODE` is a student's view (a `seat` id is added on joining: one browser session,
 one answer per question); `?room=CODE&teacher=TOKEN` is the teacher's control link: the token
 moves into this session's state and leaves the address bar at once, so it never shows on the
-projector or in a shared link. Students poll the room with a small fragment every
-POLL_SECONDS and redraw the page only when the teacher changed something.
+projector or in a shared link. Students' browsers poll the room's version every POLL_SECONDS
+(server.py's JSON route; app_pages/components/room_watch) and redraw the page only when the
+teacher changed something.
 """
 
 import time
@@ -15,6 +16,7 @@ from urllib.parse import urlsplit, urlunsplit
 import streamlit as st
 
 from app_pages.common import chart, chart_size
+from app_pages.components import room_watch
 from app_pages.links import build_view_url
 from engine.errors import UserInputError
 from lessons import class_room as cr
@@ -286,7 +288,7 @@ def _student(store, room: cr.Room, seat: str) -> None:
     nickname = store.nickname(code, seat, now)
     st.text(f"Class {code}" + (f" · you are {nickname}" if nickname else ""))
     st.caption("Teacher? Open your control link again to get the controls back.")
-    _follow(store, code)
+    _follow(store, code, room.version)
     _student_question(store, room, seat)  # above the network: on a phone it is what matters
     _show_network(room.scenario)
 
@@ -326,8 +328,13 @@ def _student_question(store, room: cr.Room, seat: str) -> None:
         _show_result(current, code, store, now)
 
 
-def _follow(store, code: str) -> None:
-    """Poll the room; redraw the whole page only when the teacher changed something."""
+def _follow(store, code: str, version: int) -> None:
+    """Redraw the whole page when the teacher changed the room. Under server.py the browser
+    asks its JSON route (about 1 ms of server CPU a poll); otherwise a fragment reruns here
+    (tens of ms a poll)."""
+    if room_watch.serving():
+        room_watch.watch_room(code, version, POLL_SECONDS)
+        return
 
     @st.fragment(run_every=POLL_SECONDS)
     def poll() -> None:

@@ -6,8 +6,9 @@
 One production-configured replica serves the app as committed (`git archive HEAD`, as
 bench/protocol_load.py does), its class rooms in a fresh SQLite file. The students are
 bench/vstudents/ virtual students: each speaks Streamlit's WebSocket protocol like a browser
-tab on `/class?room=CODE&seat=...`, including the student page's 2 s fragment timer (the
-server's `auto_rerun`), so the server does exactly the work real tabs cause; no browser runs.
+tab on `/class?room=CODE&seat=...`, including the student page's 2 s poll of the room's version
+(server.py's JSON route, asked over HTTP as the page's room-watch component does), so the server
+does exactly the work real tabs cause; no browser runs.
 
 1. Idle: the server's CPU (psutil, user + system of the replica process) over a window with
    no session open, then with N students sitting in the room (polling, nothing changes).
@@ -33,6 +34,8 @@ from bench.vstudents.client import StreamlitSession
 from bench.vstudents.servers import committed_snapshot, serving
 from lessons import class_room as cr
 from lessons.class_store import open_store
+
+POLL_SECONDS = 2.0  # app_pages/class_room.py's POLL_SECONDS (not imported: it loads Streamlit)
 
 JOIN_ERRORS: list[str] = []  # why students could not join, for the notes
 ANSWER_WINDOW = 10.0  # seconds in which every student answers
@@ -92,7 +95,9 @@ async def _answer(session: StreamlitSession, delay: float, choice: str, timeout:
 
 
 def _polls(sessions: list[StreamlitSession]) -> int:
-    return sum(sum(s.stats.fragment_runs.values()) for s in sessions)
+    """Room polls so far: HTTP polls of the room's version (server.py), plus fragment reruns
+    (the fallback when the route is not served)."""
+    return sum(s.stats.watch_polls + sum(s.stats.fragment_runs.values()) for s in sessions)
 
 
 async def measure(url: str, cluster, store_url: str, students: int, idle_seconds: float) -> dict:
@@ -181,7 +186,7 @@ def run(quick: bool = False, students: int | None = None, boost: bool = False) -
         [f"no students ({result['idle_wall']:.0f} s)", "-",
          f"{result['empty_cpu_share']:.1%}", "-"],
         [f"{n} idle students ({result['idle_wall']:.0f} s)",
-         f"{result['polls_per_s']:.1f}/s, {result['idle_cpu_per_poll_ms']:.0f} ms CPU each",
+         f"{result['polls_per_s']:.1f}/s, {result['idle_cpu_per_poll_ms']:.1f} ms CPU each",
          f"{result['idle_cpu_share']:.1%}", f"{per_student:.2%}"],
         [f"{n} answering within {ANSWER_WINDOW:.0f} s ({result['answer_wall']:.1f} s)", "-",
          f"{result['answer_cpu_share']:.1%}",
@@ -194,8 +199,9 @@ def run(quick: bool = False, students: int | None = None, boost: bool = False) -
         "rows": rows,
         "result": result,
         "notes": [
-            f"app as committed at {commit}; SQLite store; students poll every"
-            f" {2.0:g} s (st.fragment run_every) and redraw only when the room changes",
+            f"app as committed at {commit}; SQLite store; students' browsers poll the room's"
+            f" version every {POLL_SECONDS:g} s (server.py's JSON route) and redraw only when it"
+            " changes",
             f"students joined {n} of {result['students']}; boost (nice -10): {boost};"
             " load average (1 min) at the end:"
             f" {os.getloadavg()[0]:.1f} (2 cores shared with other jobs)",

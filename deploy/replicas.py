@@ -48,9 +48,10 @@ def production_env() -> dict[str, str]:
 
 
 def streamlit_command(port: int, address: str = "127.0.0.1") -> list[str]:
-    """The command that serves app.py on one port (run it with production_env() set)."""
+    """The command that serves the app (server.py) on one port (run it with production_env()
+    set)."""
     return [
-        sys.executable, "-m", "streamlit", "run", str(PROJECT_ROOT / "app.py"),
+        sys.executable, "-m", "streamlit", "run", str(PROJECT_ROOT / "server.py"),
         "--server.port", str(port),
         "--server.address", address,
     ]  # fmt: skip

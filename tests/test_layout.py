@@ -1,5 +1,6 @@
-"""The layout holds: imports point one way (engine <- lessons <- viz <- app_pages <- app.py),
-and pages catch only the visitor's mistakes. (Page length: tests/test_layout_page_length.py.)
+"""The layout holds: imports point one way (engine <- lessons <- viz <- app_pages <- app.py and
+server.py), and pages catch only the visitor's mistakes. (Page length:
+tests/test_layout_page_length.py.)
 
 Read from the source with `ast`, so the checks see every import, including those inside
 functions, without importing anything.
@@ -29,7 +30,7 @@ FORBIDDEN = {
     "engine": {"lessons", "viz", "app_pages", "app", "streamlit", "plotly", "networkx"},
     "lessons": {"viz", "app_pages", "app", "streamlit", "plotly", "networkx"},
     "viz": {"app_pages", "app", "streamlit"},
-    "app_pages": {"app"},
+    "app_pages": {"app", "server"},
 }
 # Calls whose failure on visitor text is the one place a page may catch ValueError.
 CONVERSIONS = {"float", "int", "complex", "Decimal", "Fraction", "date", "fromisoformat"}
@@ -100,10 +101,13 @@ def test_imports_point_one_way(package):
     assert wrong == []
 
 
-def test_nothing_imports_the_router():
-    """app.py is the entry point; a module importing it would run the whole app."""
+def test_nothing_imports_the_router_or_the_server():
+    """app.py and server.py are entry points: importing app.py would run the whole app, and
+    importing server.py would switch this process's class-room students to its route."""
     files = _python_files(*PACKAGES, "tests", "bench", "deploy") + [ROOT / "app.py"]
-    importers = [_relative(path) for path in files if "app" in imported_modules(path)]
+    importers = [
+        _relative(path) for path in files if {"app", "server"} & imported_modules(path)
+    ]
     assert importers == []
 
 

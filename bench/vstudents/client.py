@@ -8,7 +8,9 @@ press a button or change a widget the way the front end's WidgetStateManager doe
 rerun request whose `widget_states` carry the new value (`trigger_value` for a button).
 A fragment with `run_every` makes the server send `auto_rerun`; like the front end, the
 student then sends a fragment rerun (`fragment_id`, `is_auto_rerun`) every interval until the
-next full run or a `stop_auto_rerun`.
+next full run or a `stop_auto_rerun`. A room-watch component (the class room's students) is
+followed as the browser does: its JSON route is asked over HTTP every interval, and the page
+reruns (the component's trigger) only when the room's version changed.
 
 Only loopback servers are allowed (`check_loopback`), every wait has a timeout, and the
 session never outlives `close()`.
@@ -31,6 +33,8 @@ import websockets
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from streamlit.proto.WidgetStates_pb2 import WidgetState
+
+from bench.vstudents.http_get import JsonGetter
 
 FINISHED_OK = ForwardMsg.FINISHED_SUCCESSFULLY
 FINISHED_FRAGMENT_OK = ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY
@@ -141,6 +145,7 @@ class SessionStats:
     runs: list[RunRecord] = field(default_factory=list)
     fragment_runs: Counter = field(default_factory=Counter)  # fragment id -> finished runs
     component_frames: int = 0  # frames sent to in-page players (drawn by the browser)
+    watch_polls: int = 0  # HTTP polls of a room-watch component's JSON route
     bytes_received: int = 0
     messages_received: int = 0
 
@@ -164,6 +169,8 @@ class StreamlitSession:
         self._ws = None
         self._reader: asyncio.Task | None = None
         self._tickers: dict[str, asyncio.Task] = {}
+        self._watch: asyncio.Task | None = None
+        self._getter = JsonGetter(self.url, timeout=timeout)
         self._run_fragments: tuple[str, ...] = ()
         self._run_started = 0.0
         self._finished = asyncio.Event()
@@ -185,6 +192,7 @@ class StreamlitSession:
         """Stop the timers and close the socket (a closed tab)."""
         self._closed = True
         self._stop_tickers()
+        await self._getter.close()
         if self._ws is not None:
             with contextlib.suppress(Exception):
                 await asyncio.wait_for(self._ws.close(), 5)
@@ -368,6 +376,7 @@ class StreamlitSession:
             return
         if kind == "bidi_component":
             self._component_frames(body)
+            self._room_watch(body)
         if kind == "metric":
             self.texts[path] = f"{body.label}: {body.body}"
         elif kind in TEXT_FIELDS:
@@ -401,6 +410,42 @@ class StreamlitSession:
             return
         if isinstance(data, dict) and isinstance(data.get("frames"), list):
             self.stats.component_frames += len(data["frames"])
+
+    def _room_watch(self, body) -> None:
+        """Start polling like app_pages/components/room_watch/room_watch.js, if `body` is it."""
+        if body.WhichOneof("data") != "json":
+            return
+        try:
+            data = json.loads(body.json)
+        except ValueError:
+            return
+        if not (isinstance(data, dict) and {"url", "version", "every_ms"} <= data.keys()):
+            return
+        trigger_id = f"$$STREAMLIT_INTERNAL_KEY_{body.id}__events"
+        if self._watch is not None:
+            self._watch.cancel()
+        self._watch = asyncio.create_task(self._poll_room(data, trigger_id))
+
+    async def _poll_room(self, data: dict, trigger_id: str) -> None:
+        interval, asked = data["every_ms"] / 1000, None
+        while not self._closed:
+            await asyncio.sleep(interval)
+            try:
+                status, answer = await self._getter.get(data["url"])
+            except (TimeoutError, OSError, ValueError) as error:
+                self.stats.errors.append(f"room watch: {type(error).__name__}: {error}")
+                continue
+            self.stats.watch_polls += 1
+            seen = None
+            if status == 200 and isinstance(answer, dict):
+                seen = str(answer.get("version"))
+            elif status in (404, 503):
+                seen = f"status {status}"
+            if seen is not None and seen != str(data["version"]) and seen != asked:
+                asked = seen
+                payload = json.dumps([{"event": "changed", "value": seen}])
+                with contextlib.suppress(Exception):
+                    await self.rerun(WidgetState(id=trigger_id, json_trigger_value=payload))
 
     def _run_finished(self, status: int) -> None:
         record = RunRecord(self._run_started, time.perf_counter(), self._run_fragments, status)
@@ -437,8 +482,12 @@ class StreamlitSession:
             task.cancel()
 
     def _stop_tickers(self) -> None:
+        """End the fragment timers and the room watch (a full run redraws the page)."""
         for fragment_id in list(self._tickers):
             self._stop_ticker(fragment_id)
+        if self._watch is not None:
+            self._watch.cancel()
+            self._watch = None
 
     @property
     def closed(self) -> bool:

@@ -41,9 +41,9 @@ def free_port() -> int:
 
 
 def app_command(port: int, app_root: Path) -> list[str]:
-    """deploy/replicas.py's command, serving the app.py in `app_root`."""
+    """deploy/replicas.py's command, serving the app (server.py) in `app_root`."""
     command = streamlit_command(port)
-    command[command.index(str(PROJECT_ROOT / "app.py"))] = str(app_root / "app.py")
+    command[command.index(str(PROJECT_ROOT / "server.py"))] = str(app_root / "server.py")
     return command
 
 

@@ -40,14 +40,15 @@ def free_port() -> int:
 
 
 class StreamlitServer:
-    """A `streamlit run app.py` process on a free loopback port, with its log in a temp file."""
+    """A `streamlit run server.py` process (the app as `make run` serves it) on a free loopback
+    port, with its log in a temp file."""
 
     def __init__(self, port: int | None = None, extra_args: list[str] | None = None):
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = tempfile.NamedTemporaryFile(prefix="streamlit-", suffix=".log", delete=False)
         command = [
-            sys.executable, "-m", "streamlit", "run", "app.py",
+            sys.executable, "-m", "streamlit", "run", "server.py",
             "--server.headless", "true",
             "--server.port", str(self.port),
             "--server.address", "127.0.0.1",
