@@ -300,23 +300,11 @@ def _student_question(store, room: cr.Room, seat: str) -> None:
         return
     st.subheader(f"Question {current['id']}")
     st.text(current["prompt"])
-    mine = cr.my_answer(store, code, seat, current["id"], now)
     if current["status"] == cr.OPEN:
-        key = f"class_answer_{current['id']}"
-        if current["choices"]:
-            chosen = st.radio("Your prediction", current["choices"], index=None, key=key)
-        else:
-            chosen = st.text_input("Your prediction (2 decimals)", max_chars=cr.MAX_ANSWER,
-                                   key=key)  # fmt: skip
-        if st.button("Send answer", key="class_send", type="primary", icon=":material/send:"):
-            try:
-                mine = cr.answer(store, code, seat, chosen, time.time())
-            except UserInputError as error:
-                st.error(str(error))
-        if mine is not None:
-            st.success(f"Your answer: {mine}. You can change it until the teacher closes the"
-                       " question.", icon=":material/check:")  # fmt: skip
-    elif current["status"] == cr.CLOSED:
+        _answer_form(store, code, seat, current)
+        return
+    mine = cr.my_answer(store, code, seat, current["id"], now)
+    if current["status"] == cr.CLOSED:
         st.info(f"Answers are closed. Your answer: {mine or 'none'}. Wait for the reveal.")
     else:
         if mine is None:
@@ -326,6 +314,32 @@ def _student_question(store, room: cr.Room, seat: str) -> None:
         else:
             st.error(f"Not this time: you answered {mine}.", icon=":material/cancel:")
         _show_result(current, code, store, now)
+
+
+@st.fragment
+def _answer_form(store, code: str, seat: str, current: dict) -> None:
+    """The prediction and Send in a form within a fragment: choosing costs the server nothing
+    and Send reruns only this part, not the network graph (a room answers at once)."""
+    key = f"class_answer_{current['id']}"
+    with st.form(f"class_form_{current['id']}", border=False, enter_to_submit=False):
+        if current["choices"]:
+            chosen = st.radio("Your prediction", current["choices"], index=None, key=key)
+        else:
+            chosen = st.text_input("Your prediction (2 decimals)", max_chars=cr.MAX_ANSWER,
+                                   key=key)  # fmt: skip
+        sent = st.form_submit_button("Send answer", key="class_send", type="primary",
+                                     icon=":material/send:")  # fmt: skip
+    mine = None
+    if sent:
+        try:
+            mine = cr.answer(store, code, seat, chosen, time.time())
+        except UserInputError as error:
+            st.error(str(error))
+    if mine is None:
+        mine = cr.my_answer(store, code, seat, current["id"], time.time())
+    if mine is not None:
+        st.success(f"Your answer: {mine}. You can change it until the teacher closes the"
+                   " question.", icon=":material/check:")  # fmt: skip
 
 
 def _follow(store, code: str, version: int) -> None:

@@ -84,13 +84,13 @@ async def _answer(session: StreamlitSession, delay: float, choice: str, timeout:
     asked = time.perf_counter()
     await session.wait_for_run(0.0, full=True, until=_has_question, timeout=timeout)
     await asyncio.sleep(max(0.0, asked + delay - time.perf_counter()))
-    radio = session.find(keys=("class_answer_1",))
-    chosen = await session.set_value(radio, string_value=choice)  # a tap reruns, as in a tab
-    await session.wait_for_run(chosen, full=True, timeout=timeout)
+    # The choice sits in a form (nothing sent); Send reruns the answer's fragment only.
+    session.hold_value(session.find(keys=("class_answer_1",)), string_value=choice)
     sent = await session.click(session.find(keys=("class_send",)))
     await session.wait_for_run(
-        sent, full=True, until=lambda s: s.text(r"Your answer: \w+") is not None, timeout=timeout
-    )
+        sent, full=False, until=lambda s: s.text(r"Your answer: \w+") is not None,
+        timeout=timeout,
+    )  # fmt: skip
     return time.perf_counter()
 
 

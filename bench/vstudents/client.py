@@ -78,6 +78,7 @@ class Widget:
     key: str | None
     label: str
     disabled: bool
+    fragment_id: str = ""  # the fragment that drew it: its clicks rerun only that fragment
 
 
 def shown_value(kind: str, body) -> WidgetState | None:
@@ -259,9 +260,14 @@ class StreamlitSession:
         raise ProtocolError(f"no widget with key {keys} or label {labels} on {self.page!r}")
 
     async def click(self, widget: Widget) -> float:
-        """Press a button: one rerun whose widget states carry its trigger."""
+        """Press a button: one rerun whose widget states carry its trigger (of its fragment
+        only, when a fragment drew it, as the front end does)."""
         trigger = WidgetState(id=widget.id, trigger_value=True)
-        return await self.rerun(trigger)
+        return await self.rerun(trigger, fragment_id=widget.fragment_id)
+
+    def hold_value(self, widget: Widget, **value) -> None:
+        """Change a widget inside a form: nothing is sent until the form's submit button."""
+        self.widget_values[widget.id] = WidgetState(id=widget.id, **value)
 
     async def set_value(self, widget: Widget, **value) -> float:
         """Change a widget (`double_value=0.3`, `string_value=...`): kept for later reruns too."""
@@ -397,6 +403,7 @@ class StreamlitSession:
                 key=widget_key(widget_id),
                 label=getattr(body, "label", ""),
                 disabled=bool(getattr(body, "disabled", False)),
+                fragment_id=delta.fragment_id,
             )
 
     def _component_frames(self, body) -> None:

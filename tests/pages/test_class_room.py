@@ -102,13 +102,13 @@ def test_teacher_opens_a_room_students_join_answer_and_see_the_reveal(store_url)
     sent = [question.answer, wrong, question.answer]
     for student, choice in zip(students, sent, strict=True):
         student.run()
-        student.radio(key="class_answer_1").set_value(choice).run()
+        student.radio(key="class_answer_1").set_value(choice)  # a form: sent with Send
         student.button(key="class_send").click().run()
         assert f"Your answer: {choice}" in texts(student)
     # One answer per session: sending again replaces, never adds.
-    students[1].radio(key="class_answer_1").set_value(question.answer).run()
+    students[1].radio(key="class_answer_1").set_value(question.answer)  # a form: sent with Send
     students[1].button(key="class_send").click().run()
-    students[1].radio(key="class_answer_1").set_value(wrong).run()
+    students[1].radio(key="class_answer_1").set_value(wrong)  # a form: sent with Send
     students[1].button(key="class_send").click().run()
     teacher.run()
     assert teacher.metric[0].value == "3"  # live count, no distribution yet
@@ -151,7 +151,7 @@ def test_typed_question_and_numeric_answers(store_url):
     teacher.button(key="class_ask").click().run()
     student = join(code)
     assert "Which way will w5 move?" in texts(student)
-    student.radio(key="class_answer_1").set_value("Down").run()
+    student.radio(key="class_answer_1").set_value("Down")  # a form: sent with Send
     student.button(key="class_send").click().run()
     teacher.button(key="class_reveal").click().run()
     student.run()
