@@ -7,7 +7,7 @@ apply lessons.training_lab.act (Play, Pause, Step, Epoch, Reset) -> viz.training
 Only Play, Step and Epoch train. A rerun with unchanged set-up keeps the trained run; a changed
 set-up value builds a fresh, untrained run (identical settings give identical runs: every
 random choice is seeded). Memory per session is the run's data plus its History, bounded by
-engine/limits.py (at most about 5 MB at the largest network; see lessons/training_lab.py).
+engine/limits.py (at most about 5 MB at the largest network; see lessons/training_lab/history.py).
 """
 
 import streamlit as st
@@ -35,7 +35,7 @@ from lessons.training_lab import (
     shown_network,
     training_classes,
 )
-from lessons.training_lab_play import CHUNK_SECONDS, DEFAULT_SPEED, SPEEDS, play_chunk
+from lessons.training_lab.play import CHUNK_SECONDS, DEFAULT_SPEED, SPEEDS, play_chunk
 from viz import training_lab as charts
 from viz.format import format_number
 from viz.training_lab import views
@@ -240,7 +240,7 @@ def train_epochs(run: LabRun) -> None:
 
 
 def _play_chunk(run: LabRun) -> None:
-    """Train one chunk (lessons.training_lab_play) and send its frames to the player."""
+    """Train one chunk (lessons.training_lab.play) and send its frames to the player."""
     speed = int(st.session_state.get("lab_speed", DEFAULT_SPEED))
     discretise, show_test = _view_options_state()
     state, frames = play_chunk(

@@ -1,7 +1,7 @@
 """The training lab's own points: click the data plot to add or remove points, clear the plane,
 or draw the generated data again with a new seed. Part of app_pages/training_lab.py.
 
-The edits (lessons.training_lab_points.PointEdits) live in Session State and in the URL
+The edits (lessons.training_lab.points.PointEdits) live in Session State and in the URL
 (`?lab_points=`, when they fit a shared link); `points_panel` puts them into the LabSettings,
 so the run is rebuilt on the edited data like after any other set-up change.
 """
@@ -16,8 +16,7 @@ from app_pages.links import MAX_SHARED_PARAM_CHARS
 from engine import limits
 from engine.datasets import Dataset
 from engine.errors import UserInputError
-from lessons import training_lab_points as points
-from lessons.training_lab import UPLOADED, LabSettings, make_lab_dataset
+from lessons.training_lab import UPLOADED, LabSettings, make_lab_dataset, points
 from viz.training_lab.points import (
     KIND_ADDED,
     KIND_GENERATED,

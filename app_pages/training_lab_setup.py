@@ -27,9 +27,9 @@ from lessons.training_lab import (
     make_lab_dataset,
     output_choices,
 )
-from lessons.training_lab_experiments import BY_KEY, EXPERIMENTS, is_loaded
-from lessons.training_lab_play import SPEEDS
-from lessons.training_lab_points import NO_EDITS
+from lessons.training_lab.experiments import BY_KEY, EXPERIMENTS, is_loaded
+from lessons.training_lab.play import SPEEDS
+from lessons.training_lab.points import NO_EDITS
 from viz.labels import DATASET_LABELS, FEATURE_LABELS, LOSS_LABELS, OPTIMIZER_LABELS
 
 FEATURES_KEY = "lab_features"

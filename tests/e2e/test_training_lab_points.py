@@ -4,7 +4,7 @@ removes it again, and the shared link carries it."""
 import re
 from urllib.parse import urlencode
 
-from lessons.training_lab_points import EDITOR_GRID, NO_EDITS, add_point, encode_edits
+from lessons.training_lab.points import EDITOR_GRID, NO_EDITS, add_point, encode_edits
 from tests.e2e.helpers import assert_no_exception, open_view, wait_for_app
 from viz.labels import DATASET_LABELS
 

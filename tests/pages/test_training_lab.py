@@ -12,18 +12,11 @@ from streamlit.testing.v1 import AppTest
 from engine.datasets import GENERATORS
 from engine.optimizers import OPTIMIZERS
 from engine.train import network_at
-from lessons.training_lab import (
-    build_run,
-    count_zero_weights,
-    full_batch_gradients,
-    neuron_grid,
-    norms_at,
-    output_grid,
-    plane_grid,
-    snapshot_at,
-    zero_threshold,
-)
-from lessons.training_lab_experiments import BY_KEY, EXPERIMENTS, is_loaded
+from lessons.training_lab.diagnosis import count_zero_weights, full_batch_gradients, zero_threshold
+from lessons.training_lab.experiments import BY_KEY, EXPERIMENTS, is_loaded
+from lessons.training_lab.history import norms_at, snapshot_at
+from lessons.training_lab.plane import neuron_grid, output_grid, plane_grid
+from lessons.training_lab.runs import build_run
 from tests.apptest_helpers import elements_in_order, open_at
 from viz import training_lab as charts
 from viz.format import format_number

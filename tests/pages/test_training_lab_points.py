@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from engine import limits
 from engine.datasets import make_dataset
-from lessons.training_lab_points import (
+from lessons.training_lab.points import (
     NO_EDITS,
     PointEdits,
     add_point,

@@ -7,8 +7,11 @@ import zlib
 
 import numpy as np
 
-from lessons.training_lab import LabSettings, LabState, build_run, labelled_points
-from lessons.training_lab_play import neuron_codes, play_chunk, thumbnail_grid
+from lessons.training_lab.classes import labelled_points
+from lessons.training_lab.play import neuron_codes, play_chunk, thumbnail_grid
+from lessons.training_lab.runs import build_run
+from lessons.training_lab.settings import LabSettings
+from lessons.training_lab.state import LabState
 from viz.training_lab import views
 from viz.training_lab.common import CLASS_FILLS, MIDDLE_FILL
 from viz.training_lab.network import code_colors, zero_weights_text

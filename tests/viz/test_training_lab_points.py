@@ -3,7 +3,7 @@
 import numpy as np
 
 from engine.datasets import make_dataset
-from lessons.training_lab_points import (
+from lessons.training_lab.points import (
     EDITOR_GRID,
     NO_EDITS,
     add_point,

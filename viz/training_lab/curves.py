@@ -4,7 +4,7 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.colors import sample_colorscale
 
-from lessons.training_lab import PinnedCurve
+from lessons.training_lab.history import PinnedCurve
 from viz.format import format_number
 from viz.training_lab.common import (
     LAYER_COLORSCALE,

@@ -92,7 +92,7 @@ def thumbnail_png(codes: np.ndarray, colors: np.ndarray) -> str:
 def add_thumbnails(figure, layer_sizes: Sequence[int], pictures, colors: np.ndarray) -> None:
     """Put each hidden and output neuron's picture on its node of a network_figure.
 
-    pictures: per layer after the input, (units, m, m) uint8 codes (lessons.training_lab_play).
+    pictures: per layer after the input, (units, m, m) uint8 codes (lessons.training_lab.play).
     One layout image per neuron (no traces), centred on the node.
     """
     positions = build_graph(layer_sizes).nodes(data="pos")

@@ -5,7 +5,7 @@ component (`PLAYER_JS`, which carries its own styles) that draws the frames one 
 on canvases: the counter, the loss curve, the data over the decision boundary, the network
 with a thumbnail of every neuron's output over the input plane and, with a 2-unit hidden layer,
 the training rows in that layer's plane of activations. The browser only draws numbers
-computed here and in `lessons.training_lab_play`; it never runs the network.
+computed here and in `lessons.training_lab.play`; it never runs the network.
 
 Pictures travel as base64 bytes (0..255 on a fixed scale per activation), weights rounded to
 4 significant digits, and the loss curves thinned to MAX_POINTS points, so a chunk of twelve
@@ -18,23 +18,17 @@ from pathlib import Path
 
 import numpy as np
 
-from lessons.training_lab import (
-    LabRun,
-    class_labels,
-    class_names,
-    count_zero_weights,
-    labelled_points,
-    output_names,
-    plane_grid,
-    zero_threshold,
-)
-from lessons.training_lab_play import (
+from lessons.training_lab.classes import class_labels, class_names, labelled_points, output_names
+from lessons.training_lab.diagnosis import count_zero_weights, zero_threshold
+from lessons.training_lab.plane import plane_grid
+from lessons.training_lab.play import (
     CHUNK_SECONDS,
     PlayFrame,
     activation_range,
     has_plane,
     hidden_layer,
 )
+from lessons.training_lab.runs import LabRun
 from viz import style
 from viz.training_lab.common import (
     CLASS_COLORS,

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 import numpy as np
 import plotly.graph_objects as go
 
-from lessons.training_lab_points import EditorPoints
+from lessons.training_lab.points import EditorPoints
 from viz import style
 from viz.training_lab.common import CLASS_COLORS, CLASS_SYMBOLS, _figure, clicked_customdata
 

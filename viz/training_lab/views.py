@@ -8,30 +8,23 @@ import plotly.graph_objects as go
 
 from engine.features import PLAIN
 from engine.network import Network
-from lessons.training_lab import (
+from lessons.training_lab.classes import class_names, labelled_points, output_names
+from lessons.training_lab.data import original_data
+from lessons.training_lab.diagnosis import (
     EXPLODING_NORM,
     VANISHING_NORM,
     GradientDiagnosis,
-    LabRun,
-    PinnedCurve,
-    class_names,
-    confusion_matrix,
     count_zero_weights,
     diagnose_gradients,
-    fitted_curve,
-    hidden_space,
-    labelled_points,
-    neuron_grid,
-    norms_at,
-    original_data,
-    output_grid,
-    output_names,
-    plane_grid,
-    predicted_vs_true,
     zero_threshold,
     zero_weight_masks,
 )
-from lessons.training_lab_play import neuron_codes, thumbnail_grid
+from lessons.training_lab.fits import confusion_matrix, fitted_curve, predicted_vs_true
+from lessons.training_lab.hidden_space import hidden_space
+from lessons.training_lab.history import PinnedCurve, norms_at
+from lessons.training_lab.plane import neuron_grid, output_grid, plane_grid
+from lessons.training_lab.play import neuron_codes, thumbnail_grid
+from lessons.training_lab.runs import LabRun
 from viz.labels import FEATURE_LABELS
 from viz.network_graph import network_figure
 from viz.training_lab.common import CLASS_FILLS, MIDDLE_FILL

@@ -12,7 +12,8 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from lessons.training_lab import LabRun, LabSettings, build_run
+from lessons.training_lab.runs import LabRun, build_run
+from lessons.training_lab.settings import LabSettings
 
 
 @dataclass(frozen=True)

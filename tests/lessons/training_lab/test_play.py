@@ -1,10 +1,10 @@
-"""lessons.training_lab_play: Play in chunks trains like the engine and records true pictures."""
+"""lessons.training_lab.play: Play in chunks trains like the engine and records true pictures."""
 
 import numpy as np
 import pytest
 
-from lessons.training_lab import LabSettings, LabState, build_run, plane_grid
-from lessons.training_lab_play import (
+from lessons.training_lab.plane import plane_grid
+from lessons.training_lab.play import (
     activation_range,
     dequantise,
     hidden_layer,
@@ -12,6 +12,9 @@ from lessons.training_lab_play import (
     quantise,
     thumbnail_grid,
 )
+from lessons.training_lab.runs import build_run
+from lessons.training_lab.settings import LabSettings
+from lessons.training_lab.state import LabState
 
 
 def test_quantise_round_trips_within_half_a_step_and_clips():

@@ -11,8 +11,8 @@ from engine import limits
 from engine.csv_loader import load_csv
 from engine.datasets import make_dataset
 from engine.errors import UserInputError
-from lessons.training_lab import LabSettings, build_run, make_lab_dataset
-from lessons.training_lab_points import (
+from lessons.training_lab.data import make_lab_dataset
+from lessons.training_lab.points import (
     MIN_POINTS,
     NO_EDITS,
     PointEdits,
@@ -31,6 +31,8 @@ from lessons.training_lab_points import (
     remove_added,
     remove_generated,
 )
+from lessons.training_lab.runs import build_run
+from lessons.training_lab.settings import LabSettings
 
 MOONS = make_dataset("moons", 40, 0.1, 0)
 

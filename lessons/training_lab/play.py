@@ -1,8 +1,8 @@
 """Play in chunks: train a second's worth of updates at once and record the states in between.
 
 While the lab plays, the server reruns about once a CHUNK_SECONDS; each rerun trains one chunk
-of updates with the engine's Trainer (through `lessons.training_lab.act`, the one place where
-training happens) and records FRAMES_PER_CHUNK `PlayFrame`s along the way. The browser then
+of updates with the engine's Trainer (through `lessons.training_lab.state.act`, the one place
+where training happens) and records FRAMES_PER_CHUNK `PlayFrame`s along the way. The browser then
 shows those frames one after another, so the page redraws several times a second while the
 server runs once. Nothing here computes a gradient: the frames are forward passes of the
 trained network over drawing grids, and numbers the Trainer already recorded.
@@ -21,16 +21,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from engine.network import Network
-from lessons.training_lab import (
-    LabRun,
-    LabState,
-    PlaneGrid,
-    act,
-    hidden_layer,
-    layer_outputs,
-    network_inputs,
-    plane_grid,
-)
+from lessons.training_lab.hidden_space import hidden_layer
+from lessons.training_lab.plane import PlaneGrid, layer_outputs, plane_grid
+from lessons.training_lab.runs import LabRun, network_inputs
+from lessons.training_lab.state import LabState, act
 
 CHUNK_SECONDS = 2.0  # the server reruns about this often while playing
 FRAMES_PER_CHUNK = 12  # frames per chunk: 6 a second, at least the 5 redraws a second asked for

@@ -1,11 +1,11 @@
-"""lessons.training_lab_experiments: every guided experiment's claim holds with the engine."""
+"""lessons.training_lab.experiments: every guided experiment's claim holds with the engine."""
 
 from dataclasses import replace
 
 import pytest
 
 from lessons.training_lab import LabSettings, build_run
-from lessons.training_lab_experiments import (
+from lessons.training_lab.experiments import (
     BY_KEY,
     EXPERIMENTS,
     finished_run,
