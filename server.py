@@ -20,7 +20,7 @@ from starlette.routing import Route
 from app_pages.components import room_watch
 from app_pages.components.room_watch.route import room_version
 
-room_watch.serve(room_watch.ROUTE)
+room_watch.served_route = room_watch.ROUTE
 app = st.App(
     Path(__file__).with_name("app.py"),
     routes=[Route(room_watch.ROUTE, room_version, methods=["GET"])],

@@ -318,8 +318,7 @@ def _student_question(store, room: cr.Room, seat: str) -> None:
 
 @st.fragment
 def _answer_form(store, code: str, seat: str, current: dict) -> None:
-    """The prediction and Send in a form within a fragment: choosing costs the server nothing
-    and Send reruns only this part, not the network graph (a room answers at once)."""
+    """A form in a fragment: choosing sends nothing, Send reruns only this (a room at once)."""
     key = f"class_answer_{current['id']}"
     with st.form(f"class_form_{current['id']}", border=False, enter_to_submit=False):
         if current["choices"]:
@@ -343,9 +342,8 @@ def _answer_form(store, code: str, seat: str, current: dict) -> None:
 
 
 def _follow(store, code: str, version: int) -> None:
-    """Redraw the whole page when the teacher changed the room. Under server.py the browser
-    asks its JSON route (about 1 ms of server CPU a poll); otherwise a fragment reruns here
-    (tens of ms a poll)."""
+    """Redraw the page when the room changed: polled by the browser under server.py (about
+    1 ms of server CPU a poll), else by a fragment rerun (tens of ms a poll)."""
     if room_watch.serving():
         room_watch.watch_room(code, version, POLL_SECONDS)
         return

@@ -105,9 +105,7 @@ def test_nothing_imports_the_router_or_the_server():
     """app.py and server.py are entry points: importing app.py would run the whole app, and
     importing server.py would switch this process's class-room students to its route."""
     files = _python_files(*PACKAGES, "tests", "bench", "deploy") + [ROOT / "app.py"]
-    importers = [
-        _relative(path) for path in files if {"app", "server"} & imported_modules(path)
-    ]
+    importers = [_relative(path) for path in files if {"app", "server"} & imported_modules(path)]
     assert importers == []
 
 

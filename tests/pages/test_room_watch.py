@@ -98,7 +98,7 @@ def test_the_student_page_polls_with_a_fragment_unless_the_route_is_served(store
     at = open_at("app_pages/class_room.py", {"room": code, "seat": seat})
     assert not at.exception
     fragment_page = at.get("bidi_component")
-    monkeypatch.setattr(room_watch, "_served", {room_watch.ROUTE})
+    monkeypatch.setattr(room_watch, "served_route", room_watch.ROUTE)
     at = open_at("app_pages/class_room.py", {"room": code, "seat": seat})
     assert not at.exception
     watches = at.get("bidi_component")

@@ -12,7 +12,8 @@ from pathlib import Path
 import streamlit as st
 
 ROUTE = "/api/rooms/{code}/version"
-_served: set[str] = set()
+# Set to ROUTE by server.py, which serves it in this process (an attribute, set once at start).
+served_route: str | None = None
 
 _watch = st.components.v2.component(
     "backprop_room_watch",
@@ -20,14 +21,9 @@ _watch = st.components.v2.component(
 )
 
 
-def serve(route: str) -> None:
-    """Called by server.py when it serves `route` in this process."""
-    _served.add(route)
-
-
 def serving() -> bool:
     """Whether this process answers ROUTE (the app runs under server.py)."""
-    return ROUTE in _served
+    return served_route == ROUTE
 
 
 def watch_room(code: str, version: int, every_seconds: float, key: str = "class_watch") -> None:
