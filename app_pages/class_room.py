@@ -1,6 +1,7 @@
 """Class room: the teacher asks about the step on the projector, every student predicts.
 
-Thin composition over lessons.class_room (the room model) and viz.class_room (pictures).
+Thin composition over lessons.class_room (the room model), viz.class_room (pictures) and
+app_pages/class_room_views.py (what teacher and students both see).
 URL: `?room=CODE` is a student's view (a `seat` id is added on joining: one browser session,
 one answer per question); `?room=CODE&teacher=TOKEN` is the teacher's control link: the token
 moves into this session's state and leaves the address bar at once, so it never shows on the
@@ -10,45 +11,33 @@ teacher changed something.
 """
 
 import time
-from dataclasses import replace
 from urllib.parse import urlsplit, urlunsplit
 
 import streamlit as st
 
-from app_pages.common import chart, chart_size
+from app_pages.class_room_views import scene, show_network, show_result
 from app_pages.components import room_watch
 from app_pages.links import build_view_url
 from engine.errors import UserInputError
 from lessons import class_room as cr
 from lessons.class_store import ClassStore, StoreUnavailable, configured_url, open_store
 from lessons.step_by_step.presets import PRESETS
-from viz.class_room import distribution_figure, qr_png
-from viz.network_graph import network_figure, phase_view
-from viz.step_by_step.tables import progress_strip
+from viz.class_room import qr_png
 
 POLL_SECONDS = 2.0  # students' and the projector's live refresh
 TOKENS = "_class_tokens"  # {code: teacher token} of the rooms this session controls
 SEEN = "_class_seen_version"  # room version this session last drew
-NOTICE = "_class_notice"  # a message to show after a rerun
 ROOM_PARAM, SEAT_PARAM, TEACHER_PARAM = "room", "seat", "teacher"
 UNAVAILABLE = (
     "Class rooms are unavailable right now: the room store cannot be reached. Every other"
     " page of Backprop Lab works as usual; try the class room again in a minute."
 )
-GRAPH_HEIGHT = 380
 
 
 @st.cache_resource(max_entries=4)
 def _store(url: str) -> ClassStore:
     """The one room store of this process: rooms are shared by every session on purpose."""
     return open_store(url)
-
-
-@st.cache_data(max_entries=64)
-def _scene(scenario: cr.ClassScenario):
-    """(trace, phases, scenario names) of a room's scenario: computed once per process."""
-    preset, trace, phases = cr.scenario_trace(scenario)
-    return trace, phases, preset.input_names, preset.output_names
 
 
 def _page_url(path_from: str = "class") -> str:
@@ -59,61 +48,6 @@ def _page_url(path_from: str = "class") -> str:
     parts = urlsplit(url)
     path = parts.path.rsplit("/", 1)[0] + "/" + path_from
     return urlunsplit((parts.scheme, parts.netloc, path, "", ""))
-
-
-def _notice(text: str) -> None:
-    st.session_state[NOTICE] = text
-
-
-def _show_network(scenario: cr.ClassScenario) -> None:
-    trace, phases, input_names, output_names = _scene(scenario)
-    phase = phases[scenario.phase]
-    st.markdown(
-        f"**Training step {scenario.steps + 1}** · phase {scenario.phase + 1} of {len(phases)}"
-        f"  \n{progress_strip(phases, scenario.phase)}"
-    )
-    weights, biases, options = phase_view(trace, phase)
-    options = replace(
-        options, input_names=input_names, output_names=output_names, **chart_size(GRAPH_HEIGHT)
-    )
-    fig = network_figure(weights, biases, options)
-    sizes = "-".join(
-        str(size) for size in [trace.X.shape[1]] + [r.W.shape[0] for r in trace.layers]
-    )
-    chart(
-        fig,
-        f"Network graph of the {sizes} network ({cr.STEP_PAGE_TITLES[scenario.preset]}), phase"
-        f" '{phase.title}', as on the teacher's screen. Hover for exact values.",
-        key="class_graph",
-        config={"displaylogo": False},
-    )
-
-
-def _show_result(question: dict, code: str, store, now: float) -> None:
-    result = cr.results(store, code, question, now)
-    share = result.share_correct
-    right = (
-        next(label for label, ok in zip(result.labels, result.right, strict=True) if ok)
-        if any(result.right)
-        else f"{float(question['answer']):.2f}"
-    )
-    st.markdown(f"Right answer: **{right}**")
-    if share is None:
-        st.info("No answers were given.")
-        return
-    st.metric("Share correct", f"{share:.0%}", help=f"{result.total} answers")
-    size = chart_size(360)
-    chart(
-        distribution_figure(result, height=size["height"], font_size=size["font_size"]),
-        f"Bar chart of the {result.total} answers: "
-        + "; ".join(
-            f"{label}: {count}{' (right)' if ok else ''}"
-            for label, count, ok in zip(result.labels, result.counts, result.right, strict=True)
-        )
-        + ".",
-        key=f"class_result_{question['id']}",
-        config={"displayModeBar": False},
-    )
 
 
 # --- landing: join or start ----------------------------------------------------------------
@@ -171,7 +105,7 @@ def _teacher(store, room: cr.Room, token: str) -> None:
             st.code(build_view_url(_page_url(), {ROOM_PARAM: code, TEACHER_PARAM: token}),
                     language=None, wrap_lines=True)  # fmt: skip
         _scenario_controls(store, room, token)
-        _show_network(room.scenario)
+        show_network(room.scenario)
     with right:
         st.image(qr_png(join_url or f"?room={code}"), caption="Scan to join", width=220,
                  output_format="PNG")  # fmt: skip
@@ -186,7 +120,7 @@ def _current_question(store, room: cr.Room, token: str) -> None:
     st.subheader(f"Question {current['id']}")
     st.markdown(f"**{current['prompt']}**")
     if current["status"] == cr.REVEALED:
-        _show_result(current, code, store, time.time())
+        show_result(current, code, store, time.time())
     else:
         _live_count(store, code, current["id"], current["status"])
     with st.container(horizontal=True):
@@ -239,7 +173,7 @@ def _scenario_controls(store, room: cr.Room, token: str) -> None:
 
 
 def _question_controls(store, room: cr.Room, token: str) -> None:
-    trace, phases, _, _ = _scene(room.scenario)
+    trace, phases, _, _ = scene(room.scenario)
     with st.expander("Ask a question", expanded=room.current is None):
         source = st.radio("Question", ("From this step", "Type your own"), horizontal=True,
                           key="class_source")  # fmt: skip
@@ -288,9 +222,26 @@ def _student(store, room: cr.Room, seat: str) -> None:
     nickname = store.nickname(code, seat, now)
     st.text(f"Class {code}" + (f" · you are {nickname}" if nickname else ""))
     st.caption("Teacher? Open your control link again to get the controls back.")
-    _follow(store, code, room.version)
-    _student_question(store, room, seat)  # above the network: on a phone it is what matters
-    _show_network(room.scenario)
+    if room_watch.serving():
+        _live_question(store, code, seat, room.scenario)
+    else:
+        _follow(store, code)
+        _student_question(store, room, seat)  # above the network: on a phone it matters most
+    show_network(room.scenario)
+
+
+@st.fragment
+def _live_question(store, code: str, seat: str, drawn: cr.ClassScenario) -> None:
+    """The question and the room watch. When the watch sees a change it reruns only this;
+    only a new step or phase (not the `drawn` one) redraws the page with its network."""
+    try:
+        room = cr.room(store, code, time.time())
+    except (UserInputError, StoreUnavailable):
+        room = None  # the page run says what happened
+    if room is None or room.scenario != drawn:
+        st.rerun(scope="app")
+    room_watch.watch_room(code, room.version, POLL_SECONDS)
+    _student_question(store, room, seat)
 
 
 def _student_question(store, room: cr.Room, seat: str) -> None:
@@ -313,7 +264,7 @@ def _student_question(store, room: cr.Room, seat: str) -> None:
             st.success(f"Right! Your answer {mine} is correct.", icon=":material/check_circle:")
         else:
             st.error(f"Not this time: you answered {mine}.", icon=":material/cancel:")
-        _show_result(current, code, store, now)
+        show_result(current, code, store, now)
 
 
 @st.fragment
@@ -341,12 +292,9 @@ def _answer_form(store, code: str, seat: str, current: dict) -> None:
                    " question.", icon=":material/check:")  # fmt: skip
 
 
-def _follow(store, code: str, version: int) -> None:
-    """Redraw the page when the room changed: polled by the browser under server.py (about
-    1 ms of server CPU a poll), else by a fragment rerun (tens of ms a poll)."""
-    if room_watch.serving():
-        room_watch.watch_room(code, version, POLL_SECONDS)
-        return
+def _follow(store, code: str) -> None:
+    """Without server.py's route: a fragment polls the room and redraws the page on a change
+    (tens of ms of server CPU a poll, against about 1 ms for the browser's poll of the route)."""
 
     @st.fragment(run_every=POLL_SECONDS)
     def poll() -> None:
@@ -364,8 +312,6 @@ def _follow(store, code: str, version: int) -> None:
 
 
 def main() -> None:
-    if NOTICE in st.session_state:
-        st.warning(st.session_state.pop(NOTICE))
     store = _store(configured_url())
     token = st.query_params.get(TEACHER_PARAM)
     code_text = st.query_params.get(ROOM_PARAM)

@@ -143,6 +143,8 @@ def test_a_class_across_two_replicas_and_nginx(browser, cluster, shot_dir):
         # on different replicas (new browsers until nginx pins one to each).
         context, first = _open(browser, f"{direct[0]}/class?room={code}")
         contexts.append(context)
+        polls = []  # the student's browser asks server.py's route, not a fragment rerun
+        first.on("response", lambda r: polls.append(r.status) if "/api/rooms/" in r.url else None)
         first.get_by_text(f"Class {code}").wait_for()
         through_nginx, replicas_used = [], set()
         for _ in range(12):
@@ -165,6 +167,7 @@ def test_a_class_across_two_replicas_and_nginx(browser, cluster, shot_dir):
         _click(teacher, "class_next")
         for student in students:
             student.get_by_text("phase 3 of 6").wait_for()
+        assert polls and set(polls) == {200}
         teacher.screenshot(path=str(shot_dir / "projector-join.png"))
 
         # The default question from phase 'Loss' on is the sign of a dL/dw into the output.
