@@ -82,7 +82,8 @@ def _has_question(session: StreamlitSession) -> bool:
 async def _answer(session: StreamlitSession, delay: float, choice: str, timeout: float) -> float:
     """Wait for the question to appear, then answer at `delay` s after it was asked."""
     asked = time.perf_counter()
-    await session.wait_for_run(0.0, full=True, until=_has_question, timeout=timeout)
+    # The question arrives in a rerun of the page's question fragment (or a full run).
+    await session.wait_for_run(0.0, full=False, until=_has_question, timeout=timeout)
     await asyncio.sleep(max(0.0, asked + delay - time.perf_counter()))
     # The choice sits in a form (nothing sent); Send reruns the answer's fragment only.
     session.hold_value(session.find(keys=("class_answer_1",)), string_value=choice)

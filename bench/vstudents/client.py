@@ -382,7 +382,7 @@ class StreamlitSession:
             return
         if kind == "bidi_component":
             self._component_frames(body)
-            self._room_watch(body)
+            self._room_watch(body, delta.fragment_id)
         if kind == "metric":
             self.texts[path] = f"{body.label}: {body.body}"
         elif kind in TEXT_FIELDS:
@@ -418,8 +418,9 @@ class StreamlitSession:
         if isinstance(data, dict) and isinstance(data.get("frames"), list):
             self.stats.component_frames += len(data["frames"])
 
-    def _room_watch(self, body) -> None:
-        """Start polling like app_pages/components/room_watch/room_watch.js, if `body` is it."""
+    def _room_watch(self, body, fragment_id: str) -> None:
+        """Start polling like app_pages/components/room_watch/room_watch.js, if `body` is it;
+        its trigger reruns the fragment that drew it, if any, as in the browser."""
         if body.WhichOneof("data") != "json":
             return
         try:
@@ -431,9 +432,9 @@ class StreamlitSession:
         trigger_id = f"$$STREAMLIT_INTERNAL_KEY_{body.id}__events"
         if self._watch is not None:
             self._watch.cancel()
-        self._watch = asyncio.create_task(self._poll_room(data, trigger_id))
+        self._watch = asyncio.create_task(self._poll_room(data, trigger_id, fragment_id))
 
-    async def _poll_room(self, data: dict, trigger_id: str) -> None:
+    async def _poll_room(self, data: dict, trigger_id: str, fragment_id: str) -> None:
         interval, asked = data["every_ms"] / 1000, None
         while not self._closed:
             await asyncio.sleep(interval)
@@ -452,7 +453,8 @@ class StreamlitSession:
                 asked = seen
                 payload = json.dumps([{"event": "changed", "value": seen}])
                 with contextlib.suppress(Exception):
-                    await self.rerun(WidgetState(id=trigger_id, json_trigger_value=payload))
+                    trigger = WidgetState(id=trigger_id, json_trigger_value=payload)
+                    await self.rerun(trigger, fragment_id=fragment_id)
 
     def _run_finished(self, status: int) -> None:
         record = RunRecord(self._run_started, time.perf_counter(), self._run_fragments, status)

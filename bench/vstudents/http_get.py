@@ -22,6 +22,7 @@ class JsonGetter:
         self.timeout = timeout
         self._reader: asyncio.StreamReader | None = None
         self._writer: asyncio.StreamWriter | None = None
+        self._between_requests = True  # False while a request is out (or was cut off)
 
     async def get(self, path: str) -> tuple[int, object]:
         """(HTTP status, parsed JSON body or None)."""
@@ -35,8 +36,11 @@ class JsonGetter:
         raise AssertionError("unreachable")
 
     async def _get_once(self, path: str) -> tuple[int, object]:
+        if not self._between_requests:  # the last one was cancelled mid-way: its answer is junk
+            await self.close()
         if self._writer is None:
             self._reader, self._writer = await asyncio.open_connection(self.host, self.port)
+        self._between_requests = False
         request = f"GET {path} HTTP/1.1\r\nHost: {self.host}:{self.port}\r\nAccept: */*\r\n\r\n"
         self._writer.write(request.encode("ascii"))
         await self._writer.drain()
@@ -48,6 +52,7 @@ class JsonGetter:
             for name, _, value in (line.partition(":") for line in lines[1:] if line)
         }
         body = await self._reader.readexactly(int(headers.get("content-length", "0")))
+        self._between_requests = True
         if headers.get("connection", "").lower() == "close":
             await self.close()
         try:
@@ -63,3 +68,4 @@ class JsonGetter:
             except (ConnectionError, OSError):
                 pass
         self._reader = self._writer = None
+        self._between_requests = True
