@@ -12,7 +12,7 @@ sits in the output delta and the gradients below are already batch means.
 """
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 
@@ -26,8 +26,7 @@ SHORTCUTS = {
 }
 
 
-@dataclass(frozen=True, eq=False)
-class Backprop:
+class Backprop(NamedTuple):
     """Everything one backward pass computed; index l is weight layer l, input side first.
 
     Shapes: N samples; n_in and n_out are the units feeding and forming layer l+1.

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from engine.activations import row_max
 from engine.errors import UserInputError
 
 
@@ -42,7 +43,7 @@ class Loss:
             terms /= n_samples
             return terms
         # cross_entropy with softmax: -y_k log softmax_k = -y_k (z_k - logsumexp(z))
-        z_max = np.max(Z, axis=1, keepdims=True)
+        z_max = row_max(Z)
         exp_shifted = Z - z_max
         np.exp(exp_shifted, out=exp_shifted)
         log_sum = z_max + np.log(np.sum(exp_shifted, axis=1, keepdims=True))

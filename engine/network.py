@@ -19,7 +19,7 @@ from engine.backprop import backprop, forward
 from engine.errors import UserInputError
 from engine.init import INITIALISERS, initialise
 from engine.losses import LOSSES, get_loss
-from engine.trace import StepTrace, layer_trace
+from engine.trace import Deferred, StepTrace, layer_trace, step_trace
 from engine.validation import (
     all_finite,
     as_matrix,
@@ -34,6 +34,16 @@ _ROW_SUM_TOLERANCE = 1.001e-5
 _CROSS_ENTROPY_TARGETS = (
     "Cross-entropy targets must be one-hot rows (or probabilities summing to 1)."
 )
+
+
+def _same_bits(given, checked: np.ndarray) -> bool:
+    """True when `given` is a float64 array holding exactly the bits of `checked`."""
+    return (
+        type(given) is np.ndarray
+        and given.dtype == np.float64
+        and given.shape == checked.shape
+        and given.tobytes() == checked.tobytes()
+    )
 
 
 def _check_flag(value, name: str) -> bool:
@@ -83,6 +93,10 @@ class Network:
     With `train_biases=False` an update changes only the weights (as in textbook examples that
     keep the biases fixed); dL/db is still computed and recorded.
     """
+
+    # (X given, Y given, X checked, Y checked, what the check depended on) of the last batch
+    # a step checked; see _checked_batch.
+    _last_batch: tuple | None = None
 
     def __init__(
         self,
@@ -217,6 +231,25 @@ class Network:
                 raise UserInputError(_CROSS_ENTROPY_TARGETS)
         return X, Y
 
+    def _checked_batch(self, X, Y) -> tuple[np.ndarray, np.ndarray]:
+        """check_data(X, Y), or the arrays it returned last time when X and Y are the very
+        arrays checked then and still hold the same bits (a training loop passes one batch
+        step after step; comparing bytes costs a fraction of checking them again)."""
+        depends_on = (self.n_inputs, self.n_outputs, self.loss_name)
+        last = self._last_batch
+        if (
+            last is not None
+            and last[0] is X
+            and last[1] is Y
+            and last[4] == depends_on
+            and _same_bits(X, last[2])
+            and _same_bits(Y, last[3])
+        ):
+            return last[2], last[3]
+        X_checked, Y_checked = self.check_data(X, Y)
+        self._last_batch = (X, Y, X_checked, Y_checked, depends_on)
+        return X_checked, Y_checked
+
     def _forward_layers(self, X: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
         """(z, a) of each layer after the input, for already validated X."""
         with np.errstate(over="ignore", invalid="ignore"):
@@ -241,22 +274,23 @@ class Network:
 
         The trace holds forward values, the loss, dL/da, f'(z), delta, dL/dW, dL/db and the
         parameters the update would produce. The gradient is that of the batch-mean loss.
-        The arrays are the ones `engine.backprop` computed, not copies; only the loss terms,
-        the updated parameters and, at an output where backprop took a shortcut, dL/da and
-        f'(z) (recorded for display) are computed here.
+        The arrays are the ones `engine.backprop` computed, not copies; only the loss terms
+        and the updated parameters are computed here, and, at an output where backprop took a
+        shortcut, dL/da and f'(z) when the trace is first asked for them (display only).
         """
-        X, Y = self.check_data(X, Y)
+        X, Y = self._checked_batch(X, Y)
         learning_rate = check_learning_rate(learning_rate)
         loss = get_loss(self.loss_name)
         activations = self._activation_functions()
+        train_biases = self.train_biases
         # A diverging step overflows to infinity or NaN; `finite` below reports it.
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
             result = backprop(self.weights, self.biases, activations, loss, X, Y)
             z_out, a_out = result.z[-1], result.a[-1]
             loss_terms = loss.terms(a_out, Y, z_out)
             if result.shortcut is not None:
-                result.grad_a[-1] = loss.grad(a_out, Y)
-                result.fprime[-1] = activations[-1].fprime(z_out, a_out)
+                result.grad_a[-1] = Deferred(loss.grad, (a_out, Y))
+                result.fprime[-1] = Deferred(activations[-1].fprime, (z_out, a_out))
             layers = []
             # A NaN or infinity in delta reaches db through its sum: checking W_new and b_new
             # (db when biases are frozen) covers every delta and gradient too.
@@ -264,8 +298,8 @@ class Network:
             for index, (W, b) in enumerate(zip(self.weights, self.biases, strict=True)):
                 dW, db = result.dW[index], result.db[index]
                 W_new = W - learning_rate * dW
-                b_new = b - learning_rate * db if self.train_biases else b
-                to_check += (W_new, b_new if self.train_biases else db)
+                b_new = b - learning_rate * db if train_biases else b
+                to_check += (W_new, b_new if train_biases else db)
                 layers.append(
                     layer_trace(
                         self.activations[index],
@@ -285,7 +319,7 @@ class Network:
                 )
             loss_total = float(loss_terms.sum())
             finite = math.isfinite(loss_total) and all_finite(to_check)
-        return StepTrace(
+        return step_trace(
             X, Y, tuple(layers), self.loss_name, loss_total, loss_terms, learning_rate, finite
         )
 
@@ -311,8 +345,9 @@ class Network:
         left unchanged and the returned trace has `finite == False`.
         """
         trace = self.compute_trace(X, Y, learning_rate)
-        if trace.finite:
-            self.apply(trace)
+        if trace.finite:  # as apply(trace), without its check: the trace is of this network
+            self.weights = [layer.W_new for layer in trace.layers]
+            self.biases = [layer.b_new for layer in trace.layers]
         return trace
 
     def set_parameters(self, weights: Sequence, biases: Sequence) -> None:

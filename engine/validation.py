@@ -79,7 +79,7 @@ def check_learning_rate(learning_rate) -> float:
         value = float(learning_rate)
     except (TypeError, ValueError):
         raise UserInputError("The learning rate must be a number.") from None
-    if not np.isfinite(value) or value <= 0 or value > limits.MAX_LEARNING_RATE:
+    if not math.isfinite(value) or value <= 0 or value > limits.MAX_LEARNING_RATE:
         raise UserInputError(
             f"The learning rate must be greater than 0 and at most {limits.MAX_LEARNING_RATE:g};"
             f" got {learning_rate}."
