@@ -101,6 +101,10 @@ def _polls(sessions: list[StreamlitSession]) -> int:
     return sum(s.stats.watch_polls + sum(s.stats.fragment_runs.values()) for s in sessions)
 
 
+def _runs(sessions: list[StreamlitSession]) -> int:
+    return sum(len(s.stats.runs) for s in sessions)
+
+
 async def measure(url: str, cluster, store_url: str, students: int, idle_seconds: float) -> dict:
     store = open_store(store_url)
     code, token = cr.create_room(store, time.time())
@@ -108,9 +112,10 @@ async def measure(url: str, cluster, store_url: str, students: int, idle_seconds
     sessions = await _join(url, code, students, spread=min(30.0, students * 0.3))
     try:
         await asyncio.sleep(3.0)  # every timer ticking once before the window opens
-        polls_before = _polls(sessions)
+        polls_before, runs_before = _polls(sessions), _runs(sessions)
         idle_cpu, idle_wall = await _measure_window(cluster, idle_seconds)
         polls = _polls(sessions) - polls_before
+        reruns_while_idle = _runs(sessions) - runs_before
         rng = random.Random(16)
         choices = CHOICES.split("\n")
         sent = [rng.choice(choices) for _ in sessions]
@@ -154,6 +159,8 @@ async def measure(url: str, cluster, store_url: str, students: int, idle_seconds
         "answers_match": counted == expected and not failures,
         "failures": [f"{type(f).__name__}: {f}"[:200] for f in failures[:5]],
         "session_errors": sorted({e for s in sessions for e in s.stats.errors})[:5],
+        "watch_failures": [f for s in sessions for f in s.stats.watch_failures],
+        "reruns_while_idle": reruns_while_idle,
     }
 
 
@@ -211,6 +218,10 @@ def run(quick: bool = False, students: int | None = None, boost: bool = False) -
             "server CPU = user + system time of the replica process (psutil) / wall time;"
             " the virtual students run in the benchmark process, not counted",
             *(f"failure: {f}" for f in result["failures"]),
+            f"script reruns while the room was idle: {result['reruns_while_idle']}; room polls"
+            f" that got no answer (the page retries at the next tick):"
+            f" {len(result['watch_failures'])}"
+            + (f", e.g. {result['watch_failures'][0]}" if result["watch_failures"] else ""),
             *(f"session error: {e}" for e in result["session_errors"]),
             *(f"join error: {e}"[:300] for e in sorted(set(JOIN_ERRORS))[:3]),
         ],

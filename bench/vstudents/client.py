@@ -147,6 +147,7 @@ class SessionStats:
     fragment_runs: Counter = field(default_factory=Counter)  # fragment id -> finished runs
     component_frames: int = 0  # frames sent to in-page players (drawn by the browser)
     watch_polls: int = 0  # HTTP polls of a room-watch component's JSON route
+    watch_failures: list[str] = field(default_factory=list)  # polls that got no answer
     bytes_received: int = 0
     messages_received: int = 0
 
@@ -440,8 +441,10 @@ class StreamlitSession:
             await asyncio.sleep(interval)
             try:
                 status, answer = await self._getter.get(data["url"])
-            except (TimeoutError, OSError, ValueError) as error:
-                self.stats.errors.append(f"room watch: {type(error).__name__}: {error}")
+            except (TimeoutError, OSError, EOFError, ValueError) as error:
+                # The page's script retries at the next tick and shows nothing: not a page
+                # error, but counted for the report.
+                self.stats.watch_failures.append(f"{type(error).__name__}: {error}"[:120])
                 continue
             self.stats.watch_polls += 1
             seen = None

@@ -16,6 +16,7 @@ from streamlit.proto.Checkbox_pb2 import Checkbox
 from streamlit.proto.Selectbox_pb2 import Selectbox
 from streamlit.proto.Slider_pb2 import Slider
 
+from bench import class_room
 from bench.protocol_load import table_row
 from bench.vstudents.chart import load_chart_svg
 from bench.vstudents.client import StreamlitSession, check_loopback, shown_value, widget_key
@@ -81,6 +82,30 @@ def test_a_malformed_message_closes_only_its_own_session(cluster):
     attacker, bystander = _run(scenario())
     assert attacker.close_code == 1002  # protocol error
     assert bystander.stats.errors == []
+
+
+@pytest.fixture(scope="module")
+def class_cluster(tmp_path_factory):
+    """One replica whose class rooms live in a SQLite file of this test's own."""
+    store_url = f"sqlite:///{tmp_path_factory.mktemp('rooms') / 'rooms.db'}"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("BPL_CLASS_STORE", store_url)  # the replica inherits it
+        with serving(1) as running:
+            yield running, store_url
+
+
+def test_a_room_of_virtual_students_waits_without_reruns_and_answers(class_cluster, monkeypatch):
+    """The bench's class room, small: idle students only poll server.py's route (no script
+    rerun), then all see the question, answer once each, and every answer is stored."""
+    cluster, store_url = class_cluster
+    monkeypatch.setattr(class_room, "ANSWER_WINDOW", 1.0)
+    result = _run(class_room.measure(cluster.url, cluster, store_url, 3, idle_seconds=4.5))
+    assert result["joined"] == 3
+    assert result["polls_per_s"] > 0  # polls of the route, counted by the students
+    assert result["reruns_while_idle"] == 0
+    assert result["answers_stored"] == 3 and result["answers_match"], result["failures"]
+    assert result["session_errors"] == []
+    assert server_log_errors(cluster) == []
 
 
 def test_widget_key_is_the_user_key_inside_the_widget_id():
