@@ -43,8 +43,10 @@ class Activation:
 def _sigmoid(z: np.ndarray) -> np.ndarray:
     # With e = exp(-|z|), which never overflows: 1 / (1 + e) for z >= 0, e / (1 + e) below.
     z = np.asarray(z, dtype=np.float64)
-    e = np.exp(-np.abs(z))
-    sigma = np.where(z >= 0, 1.0, e)  # an array even for a 0-d z: divided in place below
+    e = np.abs(z, out=np.empty_like(z))  # an array even for a 0-d z: worked on in place
+    np.negative(e, out=e)
+    np.exp(e, out=e)
+    sigma = np.where(z >= 0, 1.0, e)
     e += 1.0
     sigma /= e
     return sigma
