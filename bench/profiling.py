@@ -3,10 +3,13 @@
     .venv/bin/python -m bench.profiling server app_pages/step_by_step.py --click step_next --caps
     .venv/bin/python -m bench.profiling browser play      # training lab while Play runs
     .venv/bin/python -m bench.profiling browser next      # step by step, clicking Next
+    .venv/bin/python -m bench.profiling engine 3          # Network.train_step, bench case 3
 
 `server` runs the page in AppTest and profiles the page script (cProfile, in the script's
 thread) over 5 reruns; `browser` records a Chromium CPU profile (DevTools protocol) and prints
-the functions with the most self time and the most inclusive time.
+the functions with the most self time and the most inclusive time; `engine` profiles the
+traced step of one case of `bench/engine_step.py` (cProfile; NumPy's ufuncs count as the time
+of the Python function calling them).
 """
 
 import argparse
@@ -94,6 +97,22 @@ def profile_browser(what: str, seconds: float = 8.0) -> None:
         print(f"  {micros / 1000:8.0f}  {name}")
 
 
+def profile_engine(case_index: int, steps: int) -> None:
+    from bench.engine_step import CASES, LEARNING_RATE, make_batch, make_network
+
+    case = CASES[case_index]
+    X, Y = make_batch(case)
+    net = make_network(case)
+    net.train_step(X, Y, LEARNING_RATE)  # the first step checks the batch; later ones reuse it
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for _ in range(steps):
+        net.train_step(X, Y, LEARNING_RATE)
+    profiler.disable()
+    print(f"{case.label}: {steps} steps of Network.train_step")
+    pstats.Stats(profiler).sort_stats("tottime").print_stats(25)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.profiling")
     sub = parser.add_subparsers(dest="where", required=True)
@@ -103,9 +122,14 @@ def main() -> None:
     server.add_argument("--caps", action="store_true", help="apply the caps settings first")
     browser = sub.add_parser("browser", help="Chromium CPU profile")
     browser.add_argument("what", choices=["play", "next"])
+    engine = sub.add_parser("engine", help="cProfile of Network.train_step")
+    engine.add_argument("case", type=int, help="index into bench.engine_step.CASES")
+    engine.add_argument("--steps", type=int, default=2000)
     args = parser.parse_args()
     if args.where == "server":
         profile_server(args.page, args.click, args.caps)
+    elif args.where == "engine":
+        profile_engine(args.case, args.steps)
     else:
         profile_browser(args.what)
 
