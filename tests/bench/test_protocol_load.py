@@ -8,6 +8,7 @@ sends them, loopback-only targets, the class mix, the chart).
 
 import asyncio
 import concurrent.futures
+import contextlib
 import math
 import xml.etree.ElementTree as ET
 
@@ -82,6 +83,38 @@ def test_a_malformed_message_closes_only_its_own_session(cluster):
     attacker, bystander = _run(scenario())
     assert attacker.close_code == 1002  # protocol error
     assert bystander.stats.errors == []
+
+
+def test_a_rerun_flood_closes_only_the_flooding_session(cluster):
+    """server.py's flood guard: 300 rerun requests at once close that tab's connection
+    (1008), while another tab on the same replica clicks on as usual."""
+
+    async def scenario():
+        bystander = StreamlitSession(cluster.url, page="practice")
+        flooder = StreamlitSession(cluster.url, page="practice")
+        await bystander.open_page()
+        await flooder.open_page()
+        with contextlib.suppress(Exception):  # sending fails once the server has closed it
+            for _ in range(300):
+                await flooder.rerun()
+        for _ in range(100):  # the server closes it; wait for that, at most 10 s
+            if flooder.closed:
+                break
+            await asyncio.sleep(0.1)
+        button = bystander.find(keys=("practice_card_next",), labels=("Next card",))
+        before = bystander.text(r"Card \d+ of \d+")
+        sent = await bystander.click(button)
+        await bystander.wait_for_run(
+            sent, until=lambda s: s.text(r"Card \d+ of \d+") not in (None, before), timeout=30
+        )
+        await bystander.close()
+        await flooder.close()
+        return flooder, bystander
+
+    flooder, bystander = _run(scenario())
+    assert flooder.close_code == 1008  # policy violation: too many messages
+    assert bystander.stats.errors == []
+    assert cluster.alive()
 
 
 @pytest.fixture(scope="module")
