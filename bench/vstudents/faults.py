@@ -141,6 +141,15 @@ async def rerun_flood(url: str) -> FaultOutcome:
             recovered = time.perf_counter() - started
             break
         await asyncio.sleep(0.5)
+    # server.py's flood guard closes the session (1008): wait for that, boundedly.
+    while not session.closed and time.perf_counter() - started < RECOVERY_BOUND_SECONDS:
+        await asyncio.sleep(0.1)
+    closed = (
+        f"connection closed by the server (code {session.close_code}) after"
+        f" {time.perf_counter() - started:.1f} s"
+        if session.closed
+        else "connection still open"
+    )
     runs = len(session.stats.runs) - runs_before
     errors = "; ".join(session.stats.errors) or "no error"
     await session.close()
@@ -152,7 +161,7 @@ async def rerun_flood(url: str) -> FaultOutcome:
     return FaultOutcome(
         "rerun flood",
         f"{sent_count} rerun requests from one session, sent at once",
-        f"{recovery}; the session received {runs} finished runs meanwhile; {errors}",
+        f"{recovery}; {closed}; the session received {runs} finished runs meanwhile; {errors}",
     )
 
 
