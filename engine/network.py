@@ -37,11 +37,16 @@ _CROSS_ENTROPY_TARGETS = (
 
 
 def _same_bits(given, checked: np.ndarray) -> bool:
-    """True when `given` is a float64 array holding exactly the bits of `checked`."""
+    """True when `given` is a float64 array, apart from `checked`, holding exactly its bits.
+
+    An array sharing memory with `checked` (the checked copy itself coming back, or a view of
+    it) may have been written into since: it counts as different and is checked again.
+    """
     return (
         type(given) is np.ndarray
         and given.dtype == np.float64
         and given.shape == checked.shape
+        and not np.may_share_memory(given, checked)
         and given.tobytes() == checked.tobytes()
     )
 
@@ -94,8 +99,8 @@ class Network:
     keep the biases fixed); dL/db is still computed and recorded.
     """
 
-    # (X given, Y given, X checked, Y checked, what the check depended on) of the last batch
-    # a step checked; see _checked_batch.
+    # (X, Y, what the check depended on) of the last batch a step checked, as check_data
+    # returned them (copies; the caller's arrays are not kept): see _checked_batch.
     _last_batch: tuple | None = None
 
     def __init__(
@@ -232,23 +237,21 @@ class Network:
         return X, Y
 
     def _checked_batch(self, X, Y) -> tuple[np.ndarray, np.ndarray]:
-        """check_data(X, Y), or the arrays it returned last time when X and Y are the very
-        arrays checked then and still hold the same bits (a training loop passes one batch
-        step after step; comparing bytes costs a fraction of checking them again)."""
+        """check_data(X, Y), or the arrays it returned last time when X and Y hold exactly the
+        bits checked then (a training loop passes one batch step after step; comparing bytes
+        costs a fraction of checking them again)."""
         depends_on = (self.n_inputs, self.n_outputs, self.loss_name)
         last = self._last_batch
         if (
             last is not None
-            and last[0] is X
-            and last[1] is Y
-            and last[4] == depends_on
-            and _same_bits(X, last[2])
-            and _same_bits(Y, last[3])
+            and last[2] == depends_on
+            and _same_bits(X, last[0])
+            and _same_bits(Y, last[1])
         ):
-            return last[2], last[3]
-        X_checked, Y_checked = self.check_data(X, Y)
-        self._last_batch = (X, Y, X_checked, Y_checked, depends_on)
-        return X_checked, Y_checked
+            return last[0], last[1]
+        X, Y = self.check_data(X, Y)
+        self._last_batch = (X, Y, depends_on)
+        return X, Y
 
     def _forward_layers(self, X: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
         """(z, a) of each layer after the input, for already validated X."""
