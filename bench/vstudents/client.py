@@ -407,28 +407,29 @@ class StreamlitSession:
                 fragment_id=delta.fragment_id,
             )
 
-    def _component_frames(self, body) -> None:
-        """Count the animation frames a custom component was sent (the lab's Play player gets
-        a chunk of frames per fragment run and draws them in the browser)."""
+    @staticmethod
+    def _component_data(body) -> dict | None:
+        """The JSON data a custom component was sent, if it is an object."""
         if body.WhichOneof("data") != "json":
-            return
+            return None
         try:
             data = json.loads(body.json)
         except ValueError:
-            return
-        if isinstance(data, dict) and isinstance(data.get("frames"), list):
+            return None
+        return data if isinstance(data, dict) else None
+
+    def _component_frames(self, body) -> None:
+        """Count the animation frames a custom component was sent (the lab's Play player gets
+        a chunk of frames per fragment run and draws them in the browser)."""
+        data = self._component_data(body)
+        if data is not None and isinstance(data.get("frames"), list):
             self.stats.component_frames += len(data["frames"])
 
     def _room_watch(self, body, fragment_id: str) -> None:
         """Start polling like app_pages/components/room_watch/room_watch.js, if `body` is it;
         its trigger reruns the fragment that drew it, if any, as in the browser."""
-        if body.WhichOneof("data") != "json":
-            return
-        try:
-            data = json.loads(body.json)
-        except ValueError:
-            return
-        if not (isinstance(data, dict) and {"url", "version", "every_ms"} <= data.keys()):
+        data = self._component_data(body)
+        if data is None or not {"url", "version", "every_ms"} <= data.keys():
             return
         trigger_id = f"$$STREAMLIT_INTERNAL_KEY_{body.id}__events"
         if self._watch is not None:

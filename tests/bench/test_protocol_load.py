@@ -59,14 +59,18 @@ def test_three_virtual_students_get_every_update_without_errors(cluster):
     assert cluster.alive()
 
 
-def test_a_malformed_message_closes_only_its_own_session(cluster):
+def _misbehave_beside_a_bystander(cluster, misbehave):
+    """One tab does `misbehave(session)`; the server closes it (waited for, at most 10 s),
+    then a bystander tab on the same replica clicks Next card. Returns both sessions."""
+
     async def scenario():
         bystander = StreamlitSession(cluster.url, page="practice")
         attacker = StreamlitSession(cluster.url, page="practice")
         await bystander.open_page()
         await attacker.open_page()
-        await attacker.send_raw(b"\xff\x00 not a BackMsg \xff" * 4)
-        for _ in range(100):  # the server closes it; wait for that, at most 10 s
+        with contextlib.suppress(Exception):  # sending fails once the server has closed it
+            await misbehave(attacker)
+        for _ in range(100):
             if attacker.closed:
                 break
             await asyncio.sleep(0.1)
@@ -80,7 +84,14 @@ def test_a_malformed_message_closes_only_its_own_session(cluster):
         await attacker.close()
         return attacker, bystander
 
-    attacker, bystander = _run(scenario())
+    return _run(scenario())
+
+
+def test_a_malformed_message_closes_only_its_own_session(cluster):
+    async def malformed(session):
+        await session.send_raw(b"\xff\x00 not a BackMsg \xff" * 4)
+
+    attacker, bystander = _misbehave_beside_a_bystander(cluster, malformed)
     assert attacker.close_code == 1002  # protocol error
     assert bystander.stats.errors == []
 
@@ -89,29 +100,11 @@ def test_a_rerun_flood_closes_only_the_flooding_session(cluster):
     """server.py's flood guard: 300 rerun requests at once close that tab's connection
     (1008), while another tab on the same replica clicks on as usual."""
 
-    async def scenario():
-        bystander = StreamlitSession(cluster.url, page="practice")
-        flooder = StreamlitSession(cluster.url, page="practice")
-        await bystander.open_page()
-        await flooder.open_page()
-        with contextlib.suppress(Exception):  # sending fails once the server has closed it
-            for _ in range(300):
-                await flooder.rerun()
-        for _ in range(100):  # the server closes it; wait for that, at most 10 s
-            if flooder.closed:
-                break
-            await asyncio.sleep(0.1)
-        button = bystander.find(keys=("practice_card_next",), labels=("Next card",))
-        before = bystander.text(r"Card \d+ of \d+")
-        sent = await bystander.click(button)
-        await bystander.wait_for_run(
-            sent, until=lambda s: s.text(r"Card \d+ of \d+") not in (None, before), timeout=30
-        )
-        await bystander.close()
-        await flooder.close()
-        return flooder, bystander
+    async def flood(session):
+        for _ in range(300):
+            await session.rerun()
 
-    flooder, bystander = _run(scenario())
+    flooder, bystander = _misbehave_beside_a_bystander(cluster, flood)
     assert flooder.close_code == 1008  # policy violation: too many messages
     assert bystander.stats.errors == []
     assert cluster.alive()
