@@ -28,6 +28,7 @@ import random
 import sys
 import tempfile
 import time
+from dataclasses import replace
 from pathlib import Path
 
 from bench.vstudents.client import StreamlitSession
@@ -105,6 +106,26 @@ def _runs(sessions: list[StreamlitSession]) -> int:
     return sum(len(s.stats.runs) for s in sessions)
 
 
+async def _teacher_steps(cluster, store, code: str, token: str, sessions) -> tuple:
+    """The teacher presses Next once: (server CPU seconds and wall seconds until every student
+    shows the new phase, students who did not within the timeout)."""
+    scenario = cr.room(store, code, time.time()).scenario
+    start_cpu, start = _cpu(cluster), time.perf_counter()
+    cr.set_scenario(store, code, token, replace(scenario, phase=scenario.phase + 1), time.time())
+    shown = f"phase {scenario.phase + 2} of"
+    results = await asyncio.gather(
+        *(
+            s.wait_for_run(
+                start, full=True, until=lambda s: s.text(shown) is not None, timeout=120.0
+            )  # fmt: skip
+            for s in sessions
+        ),
+        return_exceptions=True,
+    )
+    failed = sum(isinstance(r, BaseException) for r in results)
+    return _cpu(cluster) - start_cpu, time.perf_counter() - start, failed
+
+
 async def measure(url: str, cluster, store_url: str, students: int, idle_seconds: float) -> dict:
     store = open_store(store_url)
     code, token = cr.create_room(store, time.time())
@@ -116,6 +137,8 @@ async def measure(url: str, cluster, store_url: str, students: int, idle_seconds
         idle_cpu, idle_wall = await _measure_window(cluster, idle_seconds)
         polls = _polls(sessions) - polls_before
         reruns_while_idle = _runs(sessions) - runs_before
+        step = await _teacher_steps(cluster, store, code, token, sessions)
+        step_cpu, step_wall, step_failures = step
         rng = random.Random(16)
         choices = CHOICES.split("\n")
         sent = [rng.choice(choices) for _ in sessions]
@@ -152,6 +175,9 @@ async def measure(url: str, cluster, store_url: str, students: int, idle_seconds
         "idle_cpu_share": idle_cpu / idle_wall,
         "idle_wall": idle_wall,
         "polls_per_s": polls / idle_wall,
+        "step_cpu_seconds": step_cpu,
+        "step_wall": step_wall,
+        "step_failures": step_failures,
         "answer_cpu_seconds": answer_cpu,
         "answer_wall": answer_wall,
         "answer_cpu_share": answer_cpu / answer_wall,
@@ -196,6 +222,9 @@ def run(quick: bool = False, students: int | None = None, boost: bool = False) -
         [f"{n} idle students ({result['idle_wall']:.0f} s)",
          f"{result['polls_per_s']:.1f}/s, {result['idle_cpu_per_poll_ms']:.1f} ms CPU each",
          f"{result['idle_cpu_share']:.1%}", f"{per_student:.2%}"],
+        [f"teacher's Next: {n} students redraw ({result['step_wall']:.1f} s until the last)",
+         "-", f"{result['step_cpu_seconds'] / max(result['step_wall'], 1e-9):.1%}",
+         f"{result['step_cpu_seconds'] / n * 1000:.0f} ms CPU/student"],
         [f"{n} answering within {ANSWER_WINDOW:.0f} s ({result['answer_wall']:.1f} s)", "-",
          f"{result['answer_cpu_share']:.1%}",
          f"{result['answer_cpu_seconds'] / n * 1000:.0f} ms CPU/answer"],
@@ -218,6 +247,8 @@ def run(quick: bool = False, students: int | None = None, boost: bool = False) -
             "server CPU = user + system time of the replica process (psutil) / wall time;"
             " the virtual students run in the benchmark process, not counted",
             *(f"failure: {f}" for f in result["failures"]),
+            f"students who did not show the teacher's new phase within 120 s:"
+            f" {result['step_failures']}",
             f"script reruns while the room was idle: {result['reruns_while_idle']}; room polls"
             f" that got no answer (the page retries at the next tick):"
             f" {len(result['watch_failures'])}"

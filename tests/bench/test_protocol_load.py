@@ -129,6 +129,7 @@ def test_a_room_of_virtual_students_waits_without_reruns_and_answers(class_clust
     assert result["joined"] == 3
     assert result["polls_per_s"] > 0  # polls of the route, counted by the students
     assert result["reruns_while_idle"] == 0
+    assert result["step_failures"] == 0  # every student showed the teacher's next phase
     assert result["answers_stored"] == 3 and result["answers_match"], result["failures"]
     assert result["session_errors"] == []
     assert server_log_errors(cluster) == []
