@@ -3,7 +3,7 @@
 `make run` serves this file (`streamlit run server.py`); Streamlit sees the `st.App` below and
 serves app.py's pages as usual, with one route of our own beside them:
 
-    GET /api/rooms/{code}/version  ->  {"version": 7}
+    GET /api/rooms/{code}/state  ->  {"version": 7}
 
 A class-room student's page asks it every couple of seconds from the browser and reruns only
 when the number changed (app_pages/components/room_watch). A Streamlit rerun costs the server
@@ -21,12 +21,12 @@ from starlette.middleware import Middleware
 from starlette.routing import Route
 
 from app_pages.components import room_watch
-from app_pages.components.room_watch.route import room_version
+from app_pages.components.room_watch.route import room_state
 from app_pages.flood_guard import FloodGuard
 
 room_watch.served_route = room_watch.ROUTE
 app = st.App(
     Path(__file__).with_name("app.py"),
-    routes=[Route(room_watch.ROUTE, room_version, methods=["GET"])],
+    routes=[Route(room_watch.ROUTE, room_state, methods=["GET"])],
     middleware=[Middleware(FloodGuard)],
 )

@@ -15,7 +15,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import streamlit as st
 
-from app_pages.class_room_views import scene, show_network, show_result
+from app_pages.class_room_views import scene, show_followed_network, show_network, show_result
 from app_pages.components import room_watch
 from app_pages.links import build_view_url
 from engine.errors import UserInputError
@@ -222,25 +222,29 @@ def _student(store, room: cr.Room, seat: str) -> None:
     nickname = store.nickname(code, seat, now)
     st.text(f"Class {code}" + (f" · you are {nickname}" if nickname else ""))
     st.caption("Teacher? Open your control link again to get the controls back.")
+    # The question above the network: on a phone it is what matters.
     if room_watch.serving():
-        _live_question(store, code, seat, room.scenario)
+        _live_question(store, code, seat, cr.watch_state(room)["step"])
+        show_followed_network(room.scenario)
     else:
         _follow(store, code)
-        _student_question(store, room, seat)  # above the network: on a phone it matters most
-    show_network(room.scenario)
+        _student_question(store, room, seat)
+        show_network(room.scenario)
 
 
 @st.fragment
-def _live_question(store, code: str, seat: str, drawn: cr.ClassScenario) -> None:
-    """The question and the room watch. When the watch sees a change it reruns only this;
-    only a new step or phase (not the `drawn` one) redraws the page with its network."""
+def _live_question(store, code: str, seat: str, drawn_step: str) -> None:
+    """The question and the room watch. The watch moves the network's phase in the browser
+    and reruns only this for a new, closed or revealed question; a new training step or
+    scenario (not `drawn_step`) redraws the page."""
     try:
         room = cr.room(store, code, time.time())
     except (UserInputError, StoreUnavailable):
         room = None  # the page run says what happened
-    if room is None or room.scenario != drawn:
+    state = None if room is None else cr.watch_state(room)
+    if state is None or state["step"] != drawn_step:
         st.rerun(scope="app")
-    room_watch.watch_room(code, room.version, POLL_SECONDS)
+    room_watch.watch_room(code, state, POLL_SECONDS)
     _student_question(store, room, seat)
 
 

@@ -229,6 +229,21 @@ class Room:
         return self.questions[-1] if self.questions else None
 
 
+def watch_state(current: Room) -> dict[str, Any]:
+    """What a student's browser polls (nothing secret: what every screen in the room shows):
+    the room's version, its training step (`step`: scenario without the phase), the phase,
+    and the current question's id and status (`question`). The browser moves to a new phase by
+    itself; a new step or question needs the server."""
+    scenario = current.scenario
+    question = current.current
+    return {
+        "version": current.version,
+        "step": f"{scenario.preset}/{scenario.seed}/{scenario.learning_rate}/{scenario.steps}",
+        "phase": scenario.phase,
+        "question": None if question is None else f"{question['id']}/{question['status']}",
+    }
+
+
 def question_of(entry: dict[str, Any]) -> quiz.Question:
     """The quiz.Question stored in a room's question entry."""
     return quiz.Question(

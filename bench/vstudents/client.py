@@ -172,6 +172,7 @@ class StreamlitSession:
         self._reader: asyncio.Task | None = None
         self._tickers: dict[str, asyncio.Task] = {}
         self._watch: asyncio.Task | None = None
+        self.room_phase: int | None = None  # the phase a room watch moved the page's player to
         self._getter = JsonGetter(self.url, timeout=timeout)
         self._run_fragments: tuple[str, ...] = ()
         self._run_started = 0.0
@@ -429,7 +430,7 @@ class StreamlitSession:
         """Start polling like app_pages/components/room_watch/room_watch.js, if `body` is it;
         its trigger reruns the fragment that drew it, if any, as in the browser."""
         data = self._component_data(body)
-        if data is None or not {"url", "version", "every_ms"} <= data.keys():
+        if data is None or not {"url", "drawn", "every_ms"} <= data.keys():
             return
         trigger_id = f"$$STREAMLIT_INTERNAL_KEY_{body.id}__events"
         if self._watch is not None:
@@ -437,7 +438,11 @@ class StreamlitSession:
         self._watch = asyncio.create_task(self._poll_room(data, trigger_id, fragment_id))
 
     async def _poll_room(self, data: dict, trigger_id: str, fragment_id: str) -> None:
-        interval, asked = data["every_ms"] / 1000, None
+        """room_watch.js's loop: a new phase of the drawn step only moves the page's player
+        (`room_phase`, no message to the server); a new step or question, or 404/503, is
+        reported once with the watch's trigger."""
+        interval, drawn, reported = data["every_ms"] / 1000, data["drawn"], None
+        self.room_phase = drawn["phase"]
         while not self._closed:
             await asyncio.sleep(interval)
             try:
@@ -448,14 +453,20 @@ class StreamlitSession:
                 self.stats.watch_failures.append(f"{type(error).__name__}: {error}"[:120])
                 continue
             self.stats.watch_polls += 1
-            seen = None
+            change = None
             if status == 200 and isinstance(answer, dict):
-                seen = str(answer.get("version"))
+                if (answer.get("step"), answer.get("question")) != (
+                    drawn["step"],
+                    drawn["question"],
+                ):
+                    change = f"{answer.get('step')} {answer.get('question')}"
+                elif isinstance(answer.get("phase"), int):
+                    self.room_phase = answer["phase"]
             elif status in (404, 503):
-                seen = f"status {status}"
-            if seen is not None and seen != str(data["version"]) and seen != asked:
-                asked = seen
-                payload = json.dumps([{"event": "changed", "value": seen}])
+                change = f"status {status}"
+            if change is not None and change != reported:
+                reported = change
+                payload = json.dumps([{"event": "changed", "value": change}])
                 with contextlib.suppress(Exception):
                     trigger = WidgetState(id=trigger_id, json_trigger_value=payload)
                     await self.rerun(trigger, fragment_id=fragment_id)

@@ -141,10 +141,15 @@ def test_a_class_across_two_replicas_and_nginx(browser, cluster, shot_dir):
 
         # Student 1 by link, straight on replica 0; students 2 and 3 by code through nginx,
         # on different replicas (new browsers until nginx pins one to each).
-        context, first = _open(browser, f"{direct[0]}/class?room={code}")
+        context = browser.new_context(viewport=PHONE)
         contexts.append(context)
-        polls = []  # the student's browser asks server.py's route, not a fragment rerun
+        first = context.new_page()
+        first.set_default_timeout(WAIT_MS)
+        polls, to_server = [], []  # the route's answers; messages on the page's WebSocket
         first.on("response", lambda r: polls.append(r.status) if "/api/rooms/" in r.url else None)
+        first.on("websocket", lambda ws: ws.on("framesent", lambda frame: to_server.append(1)))
+        first.goto(f"{direct[0]}/class?room={code}")
+        _idle(first)
         first.get_by_text(f"Class {code}").wait_for()
         through_nginx, replicas_used = [], set()
         for _ in range(12):
@@ -162,12 +167,15 @@ def test_a_class_across_two_replicas_and_nginx(browser, cluster, shot_dir):
         assert replicas_used == set(cluster.ports)
         students = [first] + [student for student, _ in through_nginx]
 
-        # The teacher steps to the loss; every student follows by polling.
+        # The teacher steps to the loss; every student's player follows in the browser: the
+        # page polls server.py's route and sends the server nothing for a new phase.
+        sent_before = len(to_server)
         _click(teacher, "class_next")
         _click(teacher, "class_next")
         for student in students:
-            student.get_by_text("phase 3 of 6").wait_for()
+            student.locator('.player.follow[data-phase="2"]').wait_for()
         assert polls and set(polls) == {200}
+        assert len(to_server) == sent_before
         teacher.screenshot(path=str(shot_dir / "projector-join.png"))
 
         # The default question from phase 'Loss' on is the sign of a dL/dw into the output.
@@ -217,7 +225,7 @@ def test_a_class_across_two_replicas_and_nginx(browser, cluster, shot_dir):
         for student, choice in zip(students, sent, strict=True):
             verdict = "Right!" if choice == question.answer else "Not this time"
             student.get_by_text(verdict).first.wait_for()
-            student.get_by_text(f"phase {question.phase + 1} of 6").wait_for()
+            student.locator(f'.player.follow[data-phase="{question.phase}"]').wait_for()
             assert_no_exception(student)
         students[0].get_by_text("Share correct").scroll_into_view_if_needed()
         students[0].screenshot(path=str(shot_dir / "phone-revealed.png"))

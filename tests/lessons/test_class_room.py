@@ -81,6 +81,23 @@ def test_teacher_actions_need_the_token(opened):
     assert cr.room(store, code, NOW).current["status"] == cr.OPEN
 
 
+def test_the_watch_state_tells_a_new_phase_from_a_new_step_or_question(opened):
+    store, code, token = opened
+    first = cr.watch_state(cr.room(store, code, NOW))
+    scenario = cr.room(store, code, NOW).scenario
+    cr.set_scenario(store, code, token, cr.check_scenario(scenario.preset, phase=2), NOW)
+    phased = cr.watch_state(cr.room(store, code, NOW))
+    assert phased["version"] > first["version"] and phased["phase"] == 2
+    assert (phased["step"], phased["question"]) == (first["step"], first["question"])
+    cr.set_scenario(store, code, token, cr.check_scenario(scenario.preset, steps=1), NOW)
+    assert cr.watch_state(cr.room(store, code, NOW))["step"] != first["step"]
+    cr.ask(store, code, token, cr.typed_question("Up?", "yes\nno", "yes"), NOW)
+    cr.close(store, code, token, NOW)
+    closed = cr.watch_state(cr.room(store, code, NOW))
+    assert closed["question"] == "1/closed"
+    assert set(closed) == {"version", "step", "phase", "question"}  # no text, no answers
+
+
 def test_students_follow_the_teachers_scenario(opened):
     store, code, token = opened
     scenario = cr.check_scenario("xor", seed=3, steps=2, phase=4)

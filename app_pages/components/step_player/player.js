@@ -2,6 +2,8 @@
 // the browser (no server round trip), with motion, narration, auto-play, a quiz and keys.
 // The server is asked only through triggers: "action" ("train" = next training step, "undo")
 // and "weight" ([layer, row, col] of a clicked edge). Data: viz/step_by_step/player.py.
+// Follow mode (data.follow = {event}, the class room's students): no controls, keys or quiz;
+// the phase comes from window events sent by the page's room watch (the teacher's phase).
 // Plain ES module for Streamlit components v2: no build step, no dependencies.
 
 const SVG = "http://www.w3.org/2000/svg";
@@ -116,7 +118,7 @@ function mount({ data, key, parentElement, setTriggerValue }) {
 
   const memory = SESSION.get(key) || {};
   const state = {
-    phase: memory.token === data.token ? memory.phase : data.start_phase,
+    phase: !data.follow && memory.token === data.token ? memory.phase : data.start_phase,
     playing: false,
     timer: null,
     pending: null, // the question waiting for an answer, or null
@@ -219,7 +221,7 @@ function mount({ data, key, parentElement, setTriggerValue }) {
           parts.edges.push({ line, k, r, c, x0, y0, x1, y1 });
           const hit = el("line", { x1: x0, y1: y0, x2: x1, y2: y1, class: "hit" }, hitGroup);
           const title = el("title", {}, hit);
-          hit.addEventListener("click", () => setTriggerValue("weight", [k, r, c]));
+          if (!data.follow) hit.addEventListener("click", () => setTriggerValue("weight", [k, r, c]));
           parts.hits.push({ hit, title, k, r, c });
         }
       }
@@ -277,9 +279,18 @@ function mount({ data, key, parentElement, setTriggerValue }) {
       el("text", { x: x + gap, y: y - font * 0.55, class: "name output-name" }, names, name);
       targetLabels.push(el("text", { x: x + gap, y: y + font * 0.6, class: "num target" }, names));
     });
-    layerTitles = data.layer_titles.map((title, l) =>
-      el("text", { x: pos[l][0][0], y: height - font * 0.6, class: "name layer-title" }, names, title)
-    );
+    // A title wider than the gap between layers (a phone) goes on two lines: name, activation.
+    layerTitles = data.layer_titles.map((title, l) => {
+      const x = pos[l][0][0];
+      const split = title.indexOf(" (");
+      if (split < 0 || title.length * font * 0.62 <= geometry.step - 8) {
+        return el("text", { x, y: height - font * 0.6, class: "name layer-title" }, names, title);
+      }
+      const text = el("text", { x, y: height - font * 1.7, class: "name layer-title" }, names);
+      el("tspan", { x, y: height - font * 1.7 }, text, title.slice(0, split));
+      el("tspan", { x, y: height - font * 0.6 }, text, title.slice(split + 1));
+      return text;
+    });
     const [ox, oy] = pos[out][0];
     lossLabel = el("text", { x: Math.min(ox + radius + 8, geometry.width - 4), y: geometry.top - font * 1.2, class: "num loss" }, names);
   }
@@ -642,7 +653,14 @@ function mount({ data, key, parentElement, setTriggerValue }) {
     else return;
     event.preventDefault();
   }
-  document.addEventListener("keydown", onKey);
+  // Follow mode: the teacher's phase arrives as a window event; the keys stay the page's.
+  const onFollow = (event) => {
+    const phase = Number(event.detail && event.detail.phase);
+    if (Number.isInteger(phase) && phase !== state.phase) show(phase);
+  };
+  if (data.follow) window.addEventListener(data.follow.event, onFollow);
+  else document.addEventListener("keydown", onKey);
+  root.classList.toggle("follow", Boolean(data.follow));
   buttons.next.onclick = () => { stop(); next(); };
   buttons.prev.onclick = previous;
   buttons.play.onclick = toggle;
@@ -729,5 +747,6 @@ function mount({ data, key, parentElement, setTriggerValue }) {
     resize.disconnect();
     reduced.removeEventListener("change", onReduced);
     document.removeEventListener("keydown", onKey);
+    if (data.follow) window.removeEventListener(data.follow.event, onFollow);
   };
 }
