@@ -1,4 +1,4 @@
-"""Class room cost: server CPU of a room of idle students, and of a room answering at once.
+"""Class room cost: server CPU of a room of idle students, of the teacher's Next, and of answering.
 
     .venv/bin/python -m bench class_room           # 100 virtual students (make bench)
     .venv/bin/python -m bench.class_room --students 30
@@ -6,13 +6,15 @@
 One production-configured replica serves the app as committed (`git archive HEAD`, as
 bench/protocol_load.py does), its class rooms in a fresh SQLite file. The students are
 bench/vstudents/ virtual students: each speaks Streamlit's WebSocket protocol like a browser
-tab on `/class?room=CODE&seat=...`, including the student page's 2 s poll of the room's version
+tab on `/class?room=CODE&seat=...`, including the student page's 2 s poll of the room's state
 (server.py's JSON route, asked over HTTP as the page's room-watch component does), so the server
 does exactly the work real tabs cause; no browser runs.
 
 1. Idle: the server's CPU (psutil, user + system of the replica process) over a window with
    no session open, then with N students sitting in the room (polling, nothing changes).
-2. Answering: the teacher (the room model, straight on the store) asks a choice question;
+2. The teacher's Next (a new phase): server CPU and time until every student's player shows
+   it (the virtual student takes the phase from its poll, as the page's room watch does).
+3. Answering: the teacher (the room model, straight on the store) asks a choice question;
    every student's poll sees it and redraws, and each student answers once at a random
    moment within ANSWER_WINDOW seconds (choose + Send). CPU from the question to the last
    confirmed answer; every answer is checked in the store.
@@ -218,7 +220,7 @@ def run(quick: bool = False, students: int | None = None, boost: bool = False) -
         [f"{n} idle students ({result['idle_wall']:.0f} s)",
          f"{result['polls_per_s']:.1f}/s, {result['idle_cpu_per_poll_ms']:.1f} ms CPU each",
          f"{result['idle_cpu_share']:.1%}", f"{per_student:.2%}"],
-        [f"teacher's Next: {n} students redraw ({result['step_wall']:.1f} s until the last)",
+        [f"teacher's Next: {n} students follow ({result['step_wall']:.1f} s until the last)",
          "-", f"{result['step_cpu_seconds'] / max(result['step_wall'], 1e-9):.1%}",
          f"{result['step_cpu_seconds'] / n * 1000:.0f} ms CPU/student"],
         [f"{n} answering within {ANSWER_WINDOW:.0f} s ({result['answer_wall']:.1f} s)", "-",
@@ -233,8 +235,8 @@ def run(quick: bool = False, students: int | None = None, boost: bool = False) -
         "result": result,
         "notes": [
             f"app as committed at {commit}; SQLite store; students' browsers poll the room's"
-            f" version every {POLL_SECONDS:g} s (server.py's JSON route) and redraw only when it"
-            " changes",
+            f" state every {POLL_SECONDS:g} s (server.py's JSON route): a new phase moves their"
+            " player in the browser, a new question or step reruns",
             f"students joined {n} of {result['students']}; boost (nice -10): {boost};"
             " load average (1 min) at the end:"
             f" {os.getloadavg()[0]:.1f} (2 cores shared with other jobs)",
