@@ -7,7 +7,6 @@ sends them, loopback-only targets, the class mix, the chart).
 """
 
 import asyncio
-import concurrent.futures
 import contextlib
 import math
 import xml.etree.ElementTree as ET
@@ -24,16 +23,10 @@ from bench.vstudents.client import StreamlitSession, check_loopback, shown_value
 from bench.vstudents.scenario import percentile, run_class
 from bench.vstudents.servers import server_log_errors, serving
 from bench.vstudents.students import Mix, Timing, class_mix
+from tests.asyncio_helpers import run_async
 
 QUICK = Timing(step_think=(0.3, 0.6), lab_think=(0.3, 0.6), practice_think=(0.3, 0.6),
                edit_probability=0.3, phases_per_step=3)  # fmt: skip
-
-
-def _run(coroutine):
-    """asyncio.run in a thread of its own: a browser test's sync Playwright in this session may
-    hold the main thread's event loop, and asyncio.run refuses to start inside a running loop."""
-    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(asyncio.run, coroutine).result()
 
 
 @pytest.fixture(scope="module")
@@ -45,7 +38,7 @@ def cluster():
 
 def test_three_virtual_students_get_every_update_without_errors(cluster):
     mix = Mix(stepping=1, playing=1, practice=1)
-    report, results = _run(
+    report, results = run_async(
         run_class(cluster, mix, seconds=5.0, join_seconds=1.0, seed=3, timing=QUICK)
     )
     assert report.errors == 0, report.error_samples
@@ -84,7 +77,7 @@ def _misbehave_beside_a_bystander(cluster, misbehave):
         await attacker.close()
         return attacker, bystander
 
-    return _run(scenario())
+    return run_async(scenario())
 
 
 def test_a_malformed_message_closes_only_its_own_session(cluster):
@@ -125,7 +118,7 @@ def test_a_room_of_virtual_students_waits_without_reruns_and_answers(class_clust
     rerun), then all see the question, answer once each, and every answer is stored."""
     cluster, store_url = class_cluster
     monkeypatch.setattr(class_room, "ANSWER_WINDOW", 1.0)
-    result = _run(class_room.measure(cluster.url, cluster, store_url, 3, idle_seconds=4.5))
+    result = run_async(class_room.measure(cluster.url, cluster, store_url, 3, idle_seconds=4.5))
     assert result["joined"] == 3
     assert result["polls_per_s"] > 0  # polls of the route, counted by the students
     assert result["reruns_while_idle"] == 0

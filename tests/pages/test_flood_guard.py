@@ -4,6 +4,7 @@
 import asyncio
 
 from app_pages.flood_guard import CLOSE_CODE, FloodGuard, TokenBucket
+from tests.asyncio_helpers import run_async
 
 
 def test_the_bucket_allows_a_burst_then_the_rate():
@@ -41,7 +42,7 @@ def _run_guard(scope: dict, incoming: list[dict], rate: float, burst: int):
 
         await asyncio.wait_for(FloodGuard(app, rate, burst)(scope, queue.get, send), 5)
 
-    asyncio.run(main())
+    run_async(main())
     return read, sent
 
 

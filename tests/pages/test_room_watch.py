@@ -1,7 +1,6 @@
 """The room watch: the JSON route a student's browser polls, and the page's choice of how to
 follow the room (the route under server.py, a fragment otherwise)."""
 
-import asyncio
 import json
 import time
 
@@ -13,6 +12,7 @@ from app_pages.components.room_watch import route
 from lessons import class_room as cr
 from lessons.class_store import StoreUnavailable, open_store
 from tests.apptest_helpers import open_at
+from tests.asyncio_helpers import run_async
 
 
 @pytest.fixture
@@ -28,7 +28,7 @@ def store(tmp_path, monkeypatch):
 def ask_route(code: str) -> tuple[int, dict]:
     scope = {"type": "http", "method": "GET", "path": f"/api/rooms/{code}/state",
              "path_params": {"code": code}, "headers": [], "query_string": b""}  # fmt: skip
-    response = asyncio.run(route.room_state(Request(scope)))
+    response = run_async(route.room_state(Request(scope)))
     assert response.headers["cache-control"] == "no-store"
     return response.status_code, json.loads(response.body)
 
