@@ -5,9 +5,9 @@ app_pages/class_room_views.py (what teacher and students both see).
 URL: `?room=CODE` is a student's view (a `seat` id is added on joining: one browser session,
 one answer per question); `?room=CODE&teacher=TOKEN` is the teacher's control link: the token
 moves into this session's state and leaves the address bar at once, so it never shows on the
-projector or in a shared link. Students' browsers poll the room's version every POLL_SECONDS
-(server.py's JSON route; app_pages/components/room_watch) and redraw the page only when the
-teacher changed something.
+projector or in a shared link. Students' browsers poll the room's state every POLL_SECONDS
+(server.py's JSON route; app_pages/components/room_watch): a new phase moves their player in
+the browser, a new question reruns the question part, a new step the page.
 """
 
 import time

@@ -8,13 +8,10 @@ import streamlit as st
 
 from app_pages.common import chart, chart_size, presenter_mode
 from app_pages.components import room_watch
-from app_pages.components.step_player import step_player
+from app_pages.components.step_player import follow_step
 from lessons import class_room as cr
-from lessons.step_by_step.narration import step_narration
-from lessons.step_by_step.stepper import diverged_message
 from viz.class_room import distribution_figure
 from viz.network_graph import network_figure, phase_view
-from viz.step_by_step.player import player_data
 from viz.step_by_step.tables import progress_strip
 
 GRAPH_HEIGHT = 380
@@ -83,18 +80,7 @@ def show_followed_network(scenario: cr.ClassScenario) -> None:
     room watch passes each new phase to it in the browser (room_watch.PHASE_EVENT)."""
     trace, phases, input_names, output_names = scene(scenario)
     st.markdown(f"**Training step {scenario.steps + 1}** · the teacher's phase, live")
-    data = player_data(
-        trace,
-        phases,
-        narration=step_narration(trace, phases, 0, output_names),
-        step=scenario.steps,
-        start_phase=scenario.phase,
-        input_names=input_names,
-        output_names=output_names,
-        diverged=diverged_message(trace),
-        presenter=presenter_mode(),
-    )
-    # Follow mode hides the player's own controls; these keys only keep its script whole.
-    data.update(follow={"event": room_watch.PHASE_EVENT}, epoch_updates=1,
-                n_examples=int(trace.X.shape[0]), batch=False, phase_param="phase")  # fmt: skip
-    step_player(data, key="class_player")
+    follow_step(trace, phases, step=scenario.steps, phase=scenario.phase,
+                input_names=input_names, output_names=output_names,
+                presenting=presenter_mode(), event=room_watch.PHASE_EVENT,
+                key="class_player")  # fmt: skip

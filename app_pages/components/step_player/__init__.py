@@ -107,6 +107,38 @@ def show_step(
     return step_player(data, key=key, on_action=on_action, on_weight=on_weight)
 
 
+def follow_step(
+    trace,
+    phases,
+    *,
+    step: int,
+    phase: int,
+    input_names,
+    output_names,
+    presenting: bool,
+    event: str,
+    key: str,
+):
+    """The player for `trace` in follow mode (the class room's students): no controls, keys
+    or quiz; it starts at `phase` and moves to the phase each window event `event` brings
+    ({detail: {phase}}), with the phase's narration."""
+    data = player_data(
+        trace,
+        phases,
+        narration=step_narration(trace, phases, 0, output_names),
+        step=step,
+        start_phase=phase,
+        input_names=input_names,
+        output_names=output_names,
+        diverged=diverged_message(trace),
+        presenter=presenting,
+    )
+    # The controls these feed are hidden in follow mode; the script still reads them.
+    data.update(follow={"event": event}, epoch_updates=1, n_examples=trace.n_samples,
+                batch=False, phase_param=model.PHASE_PARAM)  # fmt: skip
+    return step_player(data, key=key)
+
+
 def triggered(key: str, name: str):
     """The value of trigger `name` ('action' or 'weight') of the player `key` in this run."""
     result = st.session_state.get(key)
