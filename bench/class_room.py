@@ -38,8 +38,6 @@ from bench.vstudents.servers import committed_snapshot, serving
 from lessons import class_room as cr
 from lessons.class_store import open_store
 
-POLL_SECONDS = 2.0  # app_pages/class_room.py's POLL_SECONDS (not imported: it loads Streamlit)
-
 JOIN_ERRORS: list[str] = []  # why students could not join, for the notes
 ANSWER_WINDOW = 10.0  # seconds in which every student answers
 CHOICES = "yes\nno\nmaybe"
@@ -99,7 +97,7 @@ async def _answer(session: StreamlitSession, delay: float, choice: str, timeout:
 
 
 def _polls(sessions: list[StreamlitSession]) -> int:
-    """Room polls so far: HTTP polls of the room's version (server.py), plus fragment reruns
+    """Room polls so far: HTTP polls of the room's state (server.py), plus fragment reruns
     (the fallback when the route is not served)."""
     return sum(s.stats.watch_polls + sum(s.stats.fragment_runs.values()) for s in sessions)
 
@@ -135,8 +133,9 @@ async def measure(url: str, cluster, store_url: str, students: int, idle_seconds
         idle_cpu, idle_wall = await _measure_window(cluster, idle_seconds)
         polls = _polls(sessions) - polls_before
         reruns_while_idle = _runs(sessions) - runs_before
-        step = await _teacher_steps(cluster, store, code, token, sessions)
-        step_cpu, step_wall, step_failures = step
+        step_cpu, step_wall, step_failures = await _teacher_steps(
+            cluster, store, code, token, sessions
+        )
         rng = random.Random(16)
         choices = CHOICES.split("\n")
         sent = [rng.choice(choices) for _ in sessions]
@@ -235,8 +234,9 @@ def run(quick: bool = False, students: int | None = None, boost: bool = False) -
         "result": result,
         "notes": [
             f"app as committed at {commit}; SQLite store; students' browsers poll the room's"
-            f" state every {POLL_SECONDS:g} s (server.py's JSON route): a new phase moves their"
-            " player in the browser, a new question or step reruns",
+            f" state every {n / max(result['polls_per_s'], 1e-9):.1f} s (measured; server.py's"
+            " JSON route): a new phase moves their player in the browser, a new question or"
+            " step reruns",
             f"students joined {n} of {result['students']}; boost (nice -10): {boost};"
             " load average (1 min) at the end:"
             f" {os.getloadavg()[0]:.1f} (2 cores shared with other jobs)",
