@@ -9,8 +9,8 @@ rerun request whose `widget_states` carry the new value (`trigger_value` for a b
 A fragment with `run_every` makes the server send `auto_rerun`; like the front end, the
 student then sends a fragment rerun (`fragment_id`, `is_auto_rerun`) every interval until the
 next full run or a `stop_auto_rerun`. A room-watch component (the class room's students) is
-followed as the browser does: its JSON route is asked over HTTP every interval, and the page
-reruns (the component's trigger) only when the room's version changed.
+followed as the browser does: its JSON route is asked over HTTP every interval; a new phase
+only moves the page's player (`room_phase`), a new step or question reruns (the trigger).
 
 Only loopback servers are allowed (`check_loopback`), every wait has a timeout, and the
 session never outlives `close()`.
